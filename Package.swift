@@ -1,0 +1,59 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Each library imports only what is listed above it here; the executable holds no protocol logic.
+// Pure libraries (MemberlistWire, DskitKV) open no sockets, so fuzzers and benchmarks build them alone.
+let package = Package(
+    name: "ringctl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ringctl", targets: ["ringctl"]),
+        .library(name: "Discovery", targets: ["Discovery"]),
+        .library(name: "MemberlistWire", targets: ["MemberlistWire"]),
+        .library(name: "DskitKV", targets: ["DskitKV"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(name: "CCares", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+
+        // dns+ / dnssrv+ / dnssrvnoa+ parsing and resolution over c-ares, with dskit's semantics.
+        .target(name: "Discovery", dependencies: ["CCares"]),
+
+        // Every memberlist byte format: msgpack, messages, framing, compression, keyring, dskit frames.
+        .target(
+            name: "MemberlistWire",
+            dependencies: ["CSnappy", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // dskit's KV store and ring model over MemberlistWire: KeyValuePair, codecs, ring.Desc, ownership.
+        .target(
+            name: "DskitKV",
+            dependencies: ["MemberlistWire", "CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // The command line: flags → request → library call → rendering → exit status.
+        .executableTarget(
+            name: "ringctl",
+            dependencies: [
+                "Discovery",
+                "DskitKV",
+                "MemberlistWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test fixtures: real dnsmasq, real peers, the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
+        // (wire tests: MemberlistWireTests)
+        // (kv tests: DskitKVTests)
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
