@@ -42,8 +42,6 @@ let package = Package(
             name: "ringctl",
             dependencies: [
                 "Discovery",
-                "DskitKV",
-                "MemberlistWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

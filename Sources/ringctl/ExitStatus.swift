@@ -1,0 +1,79 @@
+import ArgumentParser
+import Discovery
+
+/// The one table of exit statuses every command shares, and the one place errors become messages and codes.
+enum ExitStatus: Int32, Comparable {
+    /// The command worked and the answer is healthy.
+    case ok = 0
+    /// The command worked but the answer is not healthy (a name resolved to nothing, lag over threshold, ...).
+    case unhealthy = 1
+    /// Bad flags or arguments (argument-parser's ValidationError uses 64 too).
+    case usage = 64
+    /// Nothing answered: no seed, no DNS server (timeout, refused, SERVFAIL).
+    case unavailable = 69
+    /// A peer spoke something undecodable, or the label/keyring did not match.
+    case protocolMismatch = 76
+    /// Bad TLS, key or config files.
+    case configuration = 78
+
+    static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.severity < rhs.severity }
+
+    /// Which status wins when several inputs fail differently: the one that most needs a human.
+    private var severity: Int {
+        switch self {
+        case .ok: 0
+        case .unhealthy: 1
+        case .unavailable: 2
+        case .protocolMismatch: 3
+        case .configuration: 4
+        case .usage: 5
+        }
+    }
+
+    /// The status for an error, with its one-line message and what to try next.
+    init(of error: any Error) {
+        switch error {
+        case let error as DiscoveryError:
+            switch error {
+            case .invalidAddress, .invalidServer: self = .usage
+            case .queryFailed: self = .unavailable
+            case .channelSetup: self = .configuration
+            }
+        default:
+            self = .configuration
+        }
+    }
+
+    static func message(for error: any Error) -> (message: String, hint: String?) {
+        switch error {
+        case let error as DiscoveryError: (error.description, error.hint)
+        default: (String(describing: error), nil)
+        }
+    }
+
+    /// Prints `ringctl: <message>` and `hint: <what to do>` to stderr.
+    static func printDiagnostic(_ error: any Error) {
+        let (message, hint) = message(for: error)
+        Terminal.printError("ringctl: \(message)")
+        if let hint { Terminal.printError("  hint: \(hint)") }
+    }
+
+    /// The ExitCode a command throws to end with this status (0 ends normally).
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}
+
+extension AsyncParsableCommand {
+    /// Runs a command body; errors from the libraries are printed once and mapped to the shared statuses.
+    func reportingErrors(_ body: () async throws -> ExitStatus) async throws {
+        let status: ExitStatus
+        do {
+            status = try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            ExitStatus.printDiagnostic(error)
+            throw ExitStatus(of: error).exitCode
+        }
+        if status != .ok { throw status.exitCode }
+    }
+}

@@ -1,0 +1,184 @@
+import Discovery
+
+/// How `ringctl resolve` shows a `ResolutionReport`.
+enum ResolveRendering {
+    static func table(_ report: ResolutionReport) -> String {
+        var table = Table("ADDRESS", "TYPE", "TARGET", "PRIORITY", "WEIGHT", "ENDPOINT")
+        for resolution in report.resolutions {
+            let input = resolution.address.input
+            let type = resolution.query?.kind.rawValue ?? "-"
+            if resolution.address.mode == .literal {
+                table.append([input, type, "(used as given, not resolved)", "", "", input])
+                continue
+            }
+            if resolution.targets.isEmpty {
+                let why = resolution.error.map { _ in "(query failed: \(failureCode(resolution)))" }
+                    ?? resolution.emptyStatus.map { "(nothing: \($0.code))" } ?? "(nothing)"
+                table.append([input, type, resolution.address.host, "", "", why])
+                continue
+            }
+            for target in resolution.targets {
+                let priority = target.srv.map { String($0.priority) } ?? ""
+                let weight = target.srv.map { String($0.weight) } ?? ""
+                if target.endpoints.isEmpty {
+                    let why = target.status.map { "(no address: \($0.code))" } ?? "(no address)"
+                    table.append([input, type, target.host, priority, weight, why])
+                }
+                for endpoint in target.endpoints {
+                    table.append([input, type, target.host, priority, weight, endpoint])
+                }
+            }
+        }
+        let endpoints = report.endpoints.count
+        let via = report.servers.isEmpty ? "" : " via \(report.servers.joined(separator: ", "))"
+        let summary = "\(report.resolutions.count) \(plural(report.resolutions.count, "address", "addresses")), "
+            + "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))\(via)"
+        return table.render() + "\n" + summary
+    }
+
+    /// Prints what went wrong to stderr and returns the exit status the answers deserve.
+    static func diagnoseAndGrade(_ report: ResolutionReport) -> ExitStatus {
+        var status = ExitStatus.ok
+        for resolution in report.resolutions {
+            if let error = resolution.error {
+                ExitStatus.printDiagnostic(error)
+                status = max(status, ExitStatus(of: error))
+            } else if resolution.isEmpty {
+                let query = resolution.query.map(\.description) ?? "lookup"
+                let why = resolution.emptyStatus?.description ?? "no addresses for any target"
+                Terminal.printError("ringctl: \(resolution.address.input): \(query) found nothing: \(why)")
+                Terminal.printError("  hint: \(emptyHint(resolution))")
+                status = max(status, .unhealthy)
+            }
+            if resolution.duplicatesRemoved > 0 {
+                Terminal.printError(
+                    "ringctl: \(resolution.address.input): \(resolution.duplicatesRemoved) duplicate "
+                        + "\(plural(resolution.duplicatesRemoved, "endpoint", "endpoints")) shown once"
+                )
+            }
+        }
+        return status
+    }
+
+    private static func failureCode(_ resolution: Resolution) -> String {
+        if case .queryFailed(_, _, _, let status) = resolution.error { return status.code }
+        return "error"
+    }
+
+    private static func emptyHint(_ resolution: Resolution) -> String {
+        switch resolution.address.mode {
+        case .dnssrv, .dnssrvnoa:
+            "dskit would join nobody through this address. Check the headless Service's name and namespace "
+                + "(_PORTNAME._tcp.SERVICE.NAMESPACE.svc.cluster.local) and that its pods are Ready or it "
+                + "publishes not-ready addresses"
+        case .dns, .literal:
+            "dskit would join nobody through this address. Check the name, and the namespace or search domain"
+        }
+    }
+
+    private static func plural(_ count: Int, _ one: String, _ many: String) -> String {
+        count == 1 ? one : many
+    }
+
+    // MARK: JSON
+
+    struct AddressJSON: Encodable {
+        let input: String
+        let mode: String
+        let query: QueryJSON?
+        let servers: [String]
+        /// ok, empty, error, or not_resolved (no prefix).
+        let status: String
+        let answers: [AnswerJSON]
+        let endpoints: [String]
+        let error: ErrorJSON?
+    }
+
+    struct QueryJSON: Encodable {
+        let type: String
+        let name: String
+    }
+
+    struct AnswerJSON: Encodable {
+        let target: String
+        let port: Int
+        let priority: Int?
+        let weight: Int?
+        let addresses: [String]?
+        let endpoints: [String]
+        let dnsStatus: String?
+
+        enum CodingKeys: String, CodingKey {
+            case target, port, priority, weight, addresses, endpoints
+            case dnsStatus = "dns_status"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(target, forKey: .target)
+            try container.encode(port, forKey: .port)
+            try container.encode(priority, forKey: .priority)
+            try container.encode(weight, forKey: .weight)
+            try container.encode(addresses, forKey: .addresses)
+            try container.encode(endpoints, forKey: .endpoints)
+            try container.encode(dnsStatus, forKey: .dnsStatus)
+        }
+    }
+
+    struct ErrorJSON: Encodable {
+        let dnsStatus: String?
+        let message: String
+        let hint: String
+
+        enum CodingKeys: String, CodingKey {
+            case message, hint
+            case dnsStatus = "dns_status"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(dnsStatus, forKey: .dnsStatus)
+            try container.encode(message, forKey: .message)
+            try container.encode(hint, forKey: .hint)
+        }
+    }
+
+    static func json(_ report: ResolutionReport) -> [AddressJSON] {
+        report.resolutions.map { resolution in
+            let status: String
+            var error: ErrorJSON?
+            if let failure = resolution.error {
+                status = "error"
+                var dnsStatus: String?
+                if case .queryFailed(_, _, _, let code) = failure { dnsStatus = code.code }
+                error = ErrorJSON(dnsStatus: dnsStatus, message: failure.description, hint: failure.hint)
+            } else if resolution.address.mode == .literal {
+                status = "not_resolved"
+            } else if resolution.endpoints.isEmpty {
+                status = "empty"
+                error = ErrorJSON(
+                    dnsStatus: resolution.emptyStatus?.code,
+                    message: "\(resolution.query?.description ?? "lookup") found nothing: "
+                        + (resolution.emptyStatus?.description ?? "no addresses for any target"),
+                    hint: emptyHint(resolution)
+                )
+            } else {
+                status = "ok"
+            }
+            let answers = resolution.targets.map { target in
+                AnswerJSON(
+                    target: target.host, port: Int(target.port),
+                    priority: target.srv.map { Int($0.priority) }, weight: target.srv.map { Int($0.weight) },
+                    addresses: resolution.address.mode == .dnssrvnoa ? nil : target.addresses.map(\.description),
+                    endpoints: target.endpoints, dnsStatus: target.status?.code
+                )
+            }
+            return AddressJSON(
+                input: resolution.address.input, mode: resolution.address.mode.rawValue,
+                query: resolution.query.map { QueryJSON(type: $0.kind.rawValue, name: $0.name) },
+                servers: resolution.address.mode == .literal ? [] : report.servers, status: status,
+                answers: answers, endpoints: resolution.endpoints, error: error
+            )
+        }
+    }
+}

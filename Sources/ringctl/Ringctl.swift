@@ -1,0 +1,30 @@
+import ArgumentParser
+
+@main
+struct Ringctl: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "ringctl",
+        abstract: "Inspect and debug memberlist gossip clusters and dskit hash rings, without changing them.",
+        discussion: """
+            ringctl answers the 3 a.m. questions about a Grafana Pyroscope, Mimir, Loki, Tempo or Cortex \
+            cluster (a dskit hash ring in a memberlist KV store) or a plain hashicorp/memberlist cluster: who is \
+            in it, what the ring holds, whether discovery finds anybody.
+
+            Examples:
+              ringctl resolve dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
+              ringctl resolve --dns-server 10.96.0.10 -o plain dns+pyroscope-memberlist:7946
+
+            Exit status (the same for every command):
+              0   ok, and the answer is healthy
+              1   the command worked, but the answer is not healthy (e.g. a name resolved to nothing)
+              64  usage: bad flags or arguments
+              69  unavailable: no DNS server or cluster member answered
+              76  protocol: a peer spoke something undecodable, or the label/keyring did not match
+              78  configuration: bad TLS, key or config files
+            """,
+        version: version,
+        subcommands: [Resolve.self]
+    )
+}

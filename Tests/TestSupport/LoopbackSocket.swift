@@ -1,0 +1,64 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A socket bound on 127.0.0.1 with a kernel-chosen port: a free port to hand to a server, or a silent peer.
+public final class LoopbackSocket: @unchecked Sendable {
+    // @unchecked: `fd` is set once in init and only closed by `close()`, which tests call from one task.
+    public let port: UInt16
+    private var fd: Int32
+
+    public enum Kind { case udp, tcp }
+
+    /// Binds (and for TCP listens, with a backlog it never accepts from) on 127.0.0.1:0.
+    public init(_ kind: Kind) throws {
+        let fd = socket(AF_INET, kind == .udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw FixtureError.failed("socket(): \(String(cString: strerror(errno)))") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw FixtureError.failed("bind(): \(String(cString: strerror(errno)))") }
+        if kind == .tcp { _ = listen(fd, 16) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = UInt16(bigEndian: address.sin_port)
+        self.fd = fd
+    }
+
+    /// A port that was free a moment ago (the socket is closed again at once).
+    public static func freePort(_ kind: Kind = .udp) throws -> UInt16 {
+        let socket = try LoopbackSocket(kind)
+        socket.close()
+        return socket.port
+    }
+
+    public func close() {
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    deinit { close() }
+
+    /// Whether something else holds `port` on 127.0.0.1 (our bind fails with EADDRINUSE).
+    public static func isInUse(_ port: UInt16, _ kind: Kind = .udp) -> Bool {
+        let fd = socket(AF_INET, kind == .udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { _ = Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return bound != 0 && errno == EADDRINUSE
+    }
+}

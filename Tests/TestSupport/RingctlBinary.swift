@@ -1,0 +1,44 @@
+import Foundation
+
+/// Runs the built `ringctl` binary (found next to the test bundle, or at $RINGCTL_BINARY) and collects its output.
+public enum RingctlBinary {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The binary's path: beside the running test executable, where `swift build` puts products.
+    public static var path: String {
+        if let override = ProcessInfo.processInfo.environment["RINGCTL_BINARY"] { return override }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        // Inside an .xctest bundle on macOS the executable sits two levels deeper.
+        while directory.path != "/" && !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("ringctl").path) {
+            if directory.lastPathComponent == "debug" || directory.lastPathComponent == "release" { break }
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("ringctl").path
+    }
+
+    /// Runs `ringctl ARGUMENTS` to completion (killed after `deadline`); stdin is `input`, or empty.
+    public static func run(
+        _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        deadline: Duration = .seconds(60)
+    ) throws -> Result {
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        var stdinPath: String?
+        if let input {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("ringctl-stdin-\(UUID().uuidString)")
+            try input.write(to: file)
+            stdinPath = file.path
+        }
+        defer { if let stdinPath { try? FileManager.default.removeItem(atPath: stdinPath) } }
+        let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
+        let status = try process.wait(deadline: deadline)
+        return Result(status: status, stdout: process.stdout, stderr: process.stderr)
+    }
+}
