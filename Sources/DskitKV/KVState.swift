@@ -25,7 +25,10 @@ public struct KVState: Hashable, Sendable {
         var pairs: [KeyValuePair] = []
         guard bytes.count <= DskitKVLimits.maxFullState else {
             let failure = DskitKVError.limitExceeded(
-                field: "KV full state", value: bytes.count, limit: DskitKVLimits.maxFullState)
+                field: "KV full state",
+                value: bytes.count,
+                limit: DskitKVLimits.maxFullState
+            )
             return (KVState(pairs: pairs), failure)
         }
         var offset = 0
@@ -34,7 +37,11 @@ public struct KVState: Hashable, Sendable {
             let available = bytes.count - offset
             guard available >= 4 else {
                 let failure = DskitKVError.truncated(
-                    field: "KV pair \(index) length", offset: offset, needed: 4, available: available)
+                    field: "KV pair \(index) length",
+                    offset: offset,
+                    needed: 4,
+                    available: available
+                )
                 return (KVState(pairs: pairs), failure)
             }
             let length =
@@ -43,12 +50,19 @@ public struct KVState: Hashable, Sendable {
             offset += 4
             guard length <= DskitKVLimits.maxPair else {
                 let failure = DskitKVError.limitExceeded(
-                    field: "KV pair \(index) length", value: length, limit: DskitKVLimits.maxPair)
+                    field: "KV pair \(index) length",
+                    value: length,
+                    limit: DskitKVLimits.maxPair
+                )
                 return (KVState(pairs: pairs), failure)
             }
             guard length <= bytes.count - offset else {
                 let failure = DskitKVError.truncated(
-                    field: "KV pair \(index)", offset: offset, needed: length, available: bytes.count - offset)
+                    field: "KV pair \(index)",
+                    offset: offset,
+                    needed: length,
+                    available: bytes.count - offset
+                )
                 return (KVState(pairs: pairs), failure)
             }
             do throws(DskitKVError) {

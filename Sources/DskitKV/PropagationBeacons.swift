@@ -39,8 +39,11 @@ public struct PropagationBeacons: Hashable, Sendable {
 
     /// Decodes the codec value: a snappy block of protobuf PropagationDelayTrackerDesc.
     public init(codecValue: [UInt8]) throws(DskitKVError) {
-        let raw = try Snappy.uncompress(
-            codecValue, limit: DskitKVLimits.maxUncompressedValue, field: "propagationDelayTracker value")
+        let raw = try SnappyBlock.uncompress(
+            codecValue,
+            limit: DskitKVLimits.maxUncompressedValue,
+            field: "propagationDelayTracker value"
+        )
         try self.init(protobuf: raw)
     }
 
@@ -50,14 +53,22 @@ public struct PropagationBeacons: Hashable, Sendable {
         do {
             message = try Memberlist_PropagationDelayTrackerDesc(serializedBytes: bytes)
         } catch {
-            throw .protobufInvalid(message: "memberlist.PropagationDelayTrackerDesc", size: bytes.count, reason: "\(error)")
+            throw .protobufInvalid(
+                message: "memberlist.PropagationDelayTrackerDesc",
+                size: bytes.count,
+                reason: "\(error)"
+            )
         }
         self.init(
             beacons: message.beacons.map { id, beacon in
                 Beacon(
-                    id: id, publishedBy: beacon.publishedBy, publishedAtMillis: beacon.publishedAt,
-                    deletedAtMillis: beacon.deletedAt)
-            })
+                    id: id,
+                    publishedBy: beacon.publishedBy,
+                    publishedAtMillis: beacon.publishedAt,
+                    deletedAtMillis: beacon.deletedAt
+                )
+            }
+        )
     }
 
     /// Encodes as dskit's codec does: snappy(protobuf).
@@ -72,6 +83,6 @@ public struct PropagationBeacons: Hashable, Sendable {
         }
         // Only scalar and map fields: serialization cannot fail.
         let raw: [UInt8] = (try? message.serializedBytes()) ?? []
-        return Snappy.compress(raw)
+        return SnappyBlock.compress(raw)
     }
 }

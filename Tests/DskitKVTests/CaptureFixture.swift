@@ -6,7 +6,8 @@ enum CaptureFixture {
     static func bytes(_ name: String) throws -> [UInt8] {
         let url = try #require(
             Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures/dskit-captures"),
-            "fixture \(name) missing")
+            "fixture \(name) missing"
+        )
         return [UInt8](try Data(contentsOf: url))
     }
 

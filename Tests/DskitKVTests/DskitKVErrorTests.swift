@@ -14,7 +14,8 @@ struct DskitKVErrorTests {
     func allCases() {
         let errors: [DskitKVError] = [
             .truncated(field: "f", offset: 0, needed: 1, available: 0), .limitExceeded(field: "f", value: 2, limit: 1),
-            .snappyInvalid(field: "f", size: 1), .protobufInvalid(message: "m", size: 1, reason: "r"), .empty(what: "w"),
+            .snappyInvalid(field: "f", size: 1), .protobufInvalid(message: "m", size: 1, reason: "r"),
+            .empty(what: "w"),
             .codecMismatch(expected: .ringDesc, found: CodecID("x")), .unsupportedNodeMetaVersion(3),
             .zoneNameTooLong(zone: "z", limit: 1), .invalidHeartbeatTimeout(seconds: 0),
         ]

@@ -20,7 +20,9 @@ struct KVValueTests {
     @Test("a known codec with bad bytes is undecodable with the reason, not thrown")
     func undecodable() {
         let value = KVValue(codec: .ringDesc, value: [0x01])
-        #expect(value == .undecodable(codec: .ringDesc, size: 1, error: .snappyInvalid(field: "ringDesc value", size: 1)))
+        #expect(
+            value == .undecodable(codec: .ringDesc, size: 1, error: .snappyInvalid(field: "ringDesc value", size: 1))
+        )
         #expect(value.codec == .ringDesc)
     }
 }

@@ -26,8 +26,12 @@ struct KeyValuePairTests {
     @Test("fields survive a round trip, and the update time reads as a date")
     func roundTrip() throws {
         let pair = KeyValuePair(
-            key: "collectors/ring", value: [0, 1, 2, 255], codec: .ringDesc, deleted: true,
-            updateTimeMillis: 1_767_225_600_123)
+            key: "collectors/ring",
+            value: [0, 1, 2, 255],
+            codec: .ringDesc,
+            deleted: true,
+            updateTimeMillis: 1_767_225_600_123
+        )
         let decoded = try KeyValuePair(protobuf: pair.protobufBytes())
         #expect(decoded == pair)
         #expect(decoded.updateTime == Date(timeIntervalSince1970: 1_767_225_600.123))

@@ -12,7 +12,10 @@ struct NodeMetaTests {
 
     @Test("decode is the mirror of encode, and unknown roles are kept")
     func roundTrip() throws {
-        for meta in [NodeMeta(role: .member, zone: "eu-west-1a"), NodeMeta(role: .bridge, zone: ""), NodeMeta(role: NodeMeta.Role(rawValue: 9), zone: "z")] {
+        for meta in [
+            NodeMeta(role: .member, zone: "eu-west-1a"), NodeMeta(role: .bridge, zone: ""),
+            NodeMeta(role: NodeMeta.Role(rawValue: 9), zone: "z"),
+        ] {
             #expect(try NodeMeta(bytes: meta.bytes()) == meta)
         }
         #expect(NodeMeta.Role(rawValue: 9).description == "unknown(9)")
@@ -27,7 +30,9 @@ struct NodeMetaTests {
     @Test("zones over 16 bytes cannot be encoded")
     func zoneTooLong() {
         let zone = String(repeating: "z", count: 17)
-        #expect(throws: DskitKVError.zoneNameTooLong(zone: zone, limit: 16)) { try NodeMeta(role: .member, zone: zone).bytes() }
+        #expect(throws: DskitKVError.zoneNameTooLong(zone: zone, limit: 16)) {
+            try NodeMeta(role: .member, zone: zone).bytes()
+        }
     }
 
     @Test("empty, short, lying and unknown-version metadata are clear errors")

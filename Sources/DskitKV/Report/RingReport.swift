@@ -38,7 +38,9 @@ public struct RingReport: Codable, Hashable, Sendable {
 
         /// Options; the defaults are dskit's.
         public init(
-            heartbeatTimeout: Duration = .seconds(60), healthRule: HealthRule = .write, includeTokens: Bool = false,
+            heartbeatTimeout: Duration = .seconds(60),
+            healthRule: HealthRule = .write,
+            includeTokens: Bool = false,
             maxConflictWarnings: Int = 20
         ) {
             self.heartbeatTimeout = heartbeatTimeout
@@ -175,7 +177,10 @@ public struct RingReport: Codable, Hashable, Sendable {
 
     /// Builds the report for `ring` as seen at `now`; throws only for a non-positive heartbeat timeout.
     public init(
-        key: String = "ring", ring: RingDescription, now: Date, options: Options = Options()
+        key: String = "ring",
+        ring: RingDescription,
+        now: Date,
+        options: Options = Options()
     ) throws(DskitKVError) {
         let timeout = options.heartbeatTimeout
         let timeoutSeconds =
@@ -217,7 +222,8 @@ public struct RingReport: Codable, Hashable, Sendable {
                         ? UnixTime.rfc3339(instance.readOnlyUpdatedTimestamp) : nil,
                     healthy: heartbeatFresh && options.healthRule.accepts(instance.state),
                     tokenList: options.includeTokens ? instance.tokens.sorted() : nil
-                ))
+                )
+            )
         }
 
         var zonesByName: [String: Zone] = [:]
@@ -243,15 +249,19 @@ public struct RingReport: Codable, Hashable, Sendable {
                 : "token \(conflict.token) is claimed by \(distinct.joined(separator: ", "));"
                     + " dskit's ownership for them is then unreliable: have one of them pick new tokens"
             warnings.append(
-                Warning(kind: .tokenConflict, instances: distinct, message: message, token: conflict.token))
+                Warning(kind: .tokenConflict, instances: distinct, message: message, token: conflict.token)
+            )
         }
         let unlisted = ownership.conflicts.count - min(ownership.conflicts.count, max(0, options.maxConflictWarnings))
         if unlisted > 0 {
             let involved = Set(ownership.conflicts.dropFirst(max(0, options.maxConflictWarnings)).flatMap(\.holders))
             warnings.append(
                 Warning(
-                    kind: .tokenConflict, instances: involved.sorted(),
-                    message: "\(unlisted) more conflicting tokens not listed (\(ownership.conflicts.count) in all)"))
+                    kind: .tokenConflict,
+                    instances: involved.sorted(),
+                    message: "\(unlisted) more conflicting tokens not listed (\(ownership.conflicts.count) in all)"
+                )
+            )
         }
 
         for (index, instance) in ring.instances.enumerated() {
@@ -260,18 +270,26 @@ public struct RingReport: Codable, Hashable, Sendable {
             if instance.state.isTransitional && !fresh[index] {
                 warnings.append(
                     Warning(
-                        kind: .stuckState, instances: [instance.id],
+                        kind: .stuckState,
+                        instances: [instance.id],
                         message: "\(instance.id) is stuck \(instance.state.name): \(since),"
                             + " beyond the \(UnixTime.age(Int64(timeoutSeconds.rounded(.up)))) heartbeat timeout;"
                             + " if the process is gone, forget it on the /ring page",
-                        state: instance.state.name, heartbeatAgeSeconds: age))
+                        state: instance.state.name,
+                        heartbeatAgeSeconds: age
+                    )
+                )
             } else if instance.state == .left {
                 warnings.append(
                     Warning(
-                        kind: .leftTombstone, instances: [instance.id],
+                        kind: .leftTombstone,
+                        instances: [instance.id],
                         message: "\(instance.id) is a LEFT tombstone (\(since)); dskit drops it once that heartbeat"
                             + " is older than -memberlist.left-ingesters-timeout (default 5m)",
-                        state: instance.state.name, heartbeatAgeSeconds: age))
+                        state: instance.state.name,
+                        heartbeatAgeSeconds: age
+                    )
+                )
             }
         }
 

@@ -31,9 +31,16 @@ public struct InstanceDescription: Hashable, Sendable {
 
     /// An instance from its fields.
     public init(
-        id: String, address: String, heartbeatTimestamp: Int64, state: InstanceState, tokens: [UInt32],
-        zone: String = "", registeredTimestamp: Int64 = 0, readOnly: Bool = false,
-        readOnlyUpdatedTimestamp: Int64 = 0, versions: [UInt64: UInt64] = [:]
+        id: String,
+        address: String,
+        heartbeatTimestamp: Int64,
+        state: InstanceState,
+        tokens: [UInt32],
+        zone: String = "",
+        registeredTimestamp: Int64 = 0,
+        readOnly: Bool = false,
+        readOnlyUpdatedTimestamp: Int64 = 0,
+        versions: [UInt64: UInt64] = [:]
     ) {
         self.id = id
         self.address = address
@@ -60,10 +67,17 @@ public struct InstanceDescription: Hashable, Sendable {
 
     init(id: String, _ message: Ring_InstanceDesc) {
         self.init(
-            id: id, address: message.addr, heartbeatTimestamp: message.timestamp, state: InstanceState(message.state),
-            tokens: message.tokens, zone: message.zone, registeredTimestamp: message.registeredTimestamp,
-            readOnly: message.readOnly, readOnlyUpdatedTimestamp: message.readOnlyUpdatedTimestamp,
-            versions: message.versions)
+            id: id,
+            address: message.addr,
+            heartbeatTimestamp: message.timestamp,
+            state: InstanceState(message.state),
+            tokens: message.tokens,
+            zone: message.zone,
+            registeredTimestamp: message.registeredTimestamp,
+            readOnly: message.readOnly,
+            readOnlyUpdatedTimestamp: message.readOnlyUpdatedTimestamp,
+            versions: message.versions
+        )
     }
 
     var message: Ring_InstanceDesc {

@@ -6,7 +6,11 @@ extension RingDescription {
     /// A ring of `instances` ACTIVE instances spread round-robin over `zones` zones ("zone-a", ...; 0 = no zone),
     /// each with `tokensPerInstance` unique random tokens, heartbeats up to 15 s before `now` (Unix seconds).
     public static func synthetic(
-        instances: Int, tokensPerInstance: Int, zones: Int = 3, seed: UInt64 = 1, now: Int64 = 1_767_225_600
+        instances: Int,
+        tokensPerInstance: Int,
+        zones: Int = 3,
+        seed: UInt64 = 1,
+        now: Int64 = 1_767_225_600
     ) -> RingDescription {
         var random = SplitMix64(seed: seed)
         let instanceCount = max(0, instances)
@@ -28,10 +32,15 @@ extension RingDescription {
             let address = "10.\(index / 65_536 % 256).\(index / 256 % 256).\(index % 256):9095"
             result.append(
                 InstanceDescription(
-                    id: id, address: address,
+                    id: id,
+                    address: address,
                     heartbeatTimestamp: now - Int64(random.next() % 16),
-                    state: .active, tokens: tokens, zone: zone,
-                    registeredTimestamp: now - 86_400 - Int64(random.next() % (30 * 86_400))))
+                    state: .active,
+                    tokens: tokens,
+                    zone: zone,
+                    registeredTimestamp: now - 86_400 - Int64(random.next() % (30 * 86_400))
+                )
+            )
         }
         return RingDescription(instances: result)
     }

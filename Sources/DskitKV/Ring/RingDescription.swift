@@ -16,8 +16,11 @@ public struct RingDescription: Hashable, Sendable {
     /// Decodes a "ringDesc" value: snappy(protobuf ring.Desc), as saved from a dskit /memberlist page.
     public init(codecValue: [UInt8]) throws(DskitKVError) {
         guard !codecValue.isEmpty else { throw .empty(what: "ringDesc value") }
-        let raw = try Snappy.uncompress(
-            codecValue, limit: DskitKVLimits.maxUncompressedValue, field: "ringDesc value")
+        let raw = try SnappyBlock.uncompress(
+            codecValue,
+            limit: DskitKVLimits.maxUncompressedValue,
+            field: "ringDesc value"
+        )
         try self.init(protobuf: raw)
     }
 
@@ -37,7 +40,7 @@ public struct RingDescription: Hashable, Sendable {
 
     /// Encodes as dskit's "ringDesc" codec does: snappy(protobuf).
     public func codecValue() -> [UInt8] {
-        Snappy.compress(protobufBytes())
+        SnappyBlock.compress(protobufBytes())
     }
 
     /// Encodes as protobuf ring.Desc (no snappy).

@@ -67,9 +67,12 @@ public struct RingOwnership: Hashable, Sendable {
                 var runEnd = runStart + 1
                 while runEnd < keys.count, keys[runEnd] >> 32 == keys[runStart] >> 32 { runEnd += 1 }
                 if runEnd - runStart > 1 {
-                    let holders = keys[runStart..<runEnd].map { instances[Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF)].id }
+                    let holders = keys[runStart..<runEnd].map {
+                        instances[Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF)].id
+                    }
                     conflicts.append(
-                        TokenConflict(token: UInt32(truncatingIfNeeded: keys[runStart] >> 32), holders: holders))
+                        TokenConflict(token: UInt32(truncatingIfNeeded: keys[runStart] >> 32), holders: holders)
+                    )
                 }
                 runStart = runEnd
             }

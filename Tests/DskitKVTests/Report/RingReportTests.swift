@@ -8,15 +8,29 @@ struct RingReportTests {
     static let now: Int64 = 1_767_225_600
 
     static func instance(
-        _ id: String, state: InstanceState = .active, age: Int64 = 5, tokens: [UInt32] = [], zone: String = "z"
+        _ id: String,
+        state: InstanceState = .active,
+        age: Int64 = 5,
+        tokens: [UInt32] = [],
+        zone: String = "z"
     ) -> InstanceDescription {
         InstanceDescription(
-            id: id, address: "10.0.0.1:9095", heartbeatTimestamp: age == .max ? 0 : now - age, state: state,
-            tokens: tokens, zone: zone)
+            id: id,
+            address: "10.0.0.1:9095",
+            heartbeatTimestamp: age == .max ? 0 : now - age,
+            state: state,
+            tokens: tokens,
+            zone: zone
+        )
     }
 
-    static func report(_ instances: [InstanceDescription], _ options: RingReport.Options = .init()) throws -> RingReport {
-        try RingReport(ring: RingDescription(instances: instances), now: Date(timeIntervalSince1970: Double(now)), options: options)
+    static func report(_ instances: [InstanceDescription], _ options: RingReport.Options = .init()) throws -> RingReport
+    {
+        try RingReport(
+            ring: RingDescription(instances: instances),
+            now: Date(timeIntervalSince1970: Double(now)),
+            options: options
+        )
     }
 
     @Test("the real capture: three healthy ACTIVE instances, one per zone, each owning its zone circle")
@@ -39,7 +53,9 @@ struct RingReportTests {
 
     @Test("health: heartbeat age up to the timeout inclusive, as IsHeartbeatHealthy's <=")
     func heartbeatBoundary() throws {
-        let report = try Self.report([Self.instance("at", age: 60), Self.instance("over", age: 61), Self.instance("never", age: .max)])
+        let report = try Self.report([
+            Self.instance("at", age: 60), Self.instance("over", age: 61), Self.instance("never", age: .max),
+        ])
         #expect(report.instances.map(\.healthy) == [true, false, false])
         #expect(report.instances.map(\.heartbeatAgeSeconds) == [60, nil, 61])
         #expect(report.instances[1].heartbeat == nil)
@@ -68,7 +84,9 @@ struct RingReportTests {
 
     @Test("LEAVING without a heartbeat for 5 minutes is stuck; a LEAVING instance still heartbeating is not")
     func stuck() throws {
-        let report = try Self.report([Self.instance("fresh", state: .leaving), Self.instance("gone", state: .leaving, age: 312)])
+        let report = try Self.report([
+            Self.instance("fresh", state: .leaving), Self.instance("gone", state: .leaving, age: 312),
+        ])
         #expect(report.warnings.count == 1)
         let warning = try #require(report.warnings.first)
         #expect(warning.kind == .stuckState)
@@ -80,7 +98,9 @@ struct RingReportTests {
 
     @Test("JOINING and PENDING can be stuck too, including never having sent a heartbeat")
     func stuckOthers() throws {
-        let report = try Self.report([Self.instance("j", state: .joining, age: 120), Self.instance("p", state: .pending, age: .max)])
+        let report = try Self.report([
+            Self.instance("j", state: .joining, age: 120), Self.instance("p", state: .pending, age: .max),
+        ])
         #expect(report.warnings.map(\.kind) == [.stuckState, .stuckState])
         #expect(report.warnings.map(\.state) == ["JOINING", "PENDING"])
         #expect(report.warnings[1].message.contains("never sent a heartbeat"))
@@ -96,7 +116,9 @@ struct RingReportTests {
     @Test("token conflicts are warned about, listing both instances, capped with a summary")
     func conflicts() throws {
         let report = try Self.report(
-            [Self.instance("a", tokens: [1, 2, 3]), Self.instance("b", tokens: [1, 2, 3])], .init(maxConflictWarnings: 2))
+            [Self.instance("a", tokens: [1, 2, 3]), Self.instance("b", tokens: [1, 2, 3])],
+            .init(maxConflictWarnings: 2)
+        )
         #expect(report.warnings.map(\.kind) == [.tokenConflict, .tokenConflict, .tokenConflict])
         #expect(report.warnings.map(\.token) == [1, 2, nil])
         #expect(report.warnings[0].instances == ["a", "b"])
@@ -131,15 +153,22 @@ struct RingReportTests {
         var registered = Self.instance("x", tokens: [1])
         registered.registeredTimestamp = Self.now - 86_400
         let report = try Self.report([registered, Self.instance("y", age: .max)])
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
-        #expect(Set(object.keys) == ["key", "at", "heartbeat_timeout_seconds", "health_rule", "instances", "zones", "warnings"])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        )
+        #expect(
+            Set(object.keys) == [
+                "key", "at", "heartbeat_timeout_seconds", "health_rule", "instances", "zones", "warnings",
+            ]
+        )
         #expect(object["at"] as? String == "2026-01-01T00:00:00Z")
         let instances = try #require(object["instances"] as? [[String: Any]])
         #expect(
             Set(instances[0].keys) == [
                 "id", "address", "state", "zone", "heartbeat", "heartbeat_age_seconds", "registered", "tokens",
                 "ownership_percent", "read_only", "read_only_updated", "healthy",
-            ])
+            ]
+        )
         #expect(instances[0]["heartbeat"] as? String == "2025-12-31T23:59:55Z")
         #expect(instances[0]["registered"] as? String == "2025-12-31T00:00:00Z")
         #expect(instances[0]["state"] as? String == "ACTIVE")
@@ -153,7 +182,9 @@ struct RingReportTests {
     @Test("with tokens the JSON carries token_list, and the report decodes back equal")
     func jsonRoundTrip() throws {
         let report = try Self.report(
-            [Self.instance("a", state: .left, tokens: [3, 1]), Self.instance("b", tokens: [1])], .init(includeTokens: true))
+            [Self.instance("a", state: .left, tokens: [3, 1]), Self.instance("b", tokens: [1])],
+            .init(includeTokens: true)
+        )
         let data = try JSONEncoder().encode(report)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let instances = try #require(object["instances"] as? [[String: Any]])

@@ -5,10 +5,14 @@ import Testing
 
 @Suite("UnixTime: RFC 3339 and ages without DateFormatter")
 struct UnixTimeTests {
-    @Test("known instants", arguments: [
-        (Int64(0), "1970-01-01T00:00:00Z"), (1_767_225_600, "2026-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"),
-        (-1, "1969-12-31T23:59:59Z"), (4_102_444_799, "2099-12-31T23:59:59Z"),
-    ])
+    @Test(
+        "known instants",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00Z"), (1_767_225_600, "2026-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (-1, "1969-12-31T23:59:59Z"), (4_102_444_799, "2099-12-31T23:59:59Z"),
+        ]
+    )
     func known(seconds: Int64, text: String) {
         #expect(UnixTime.rfc3339(seconds) == text)
     }

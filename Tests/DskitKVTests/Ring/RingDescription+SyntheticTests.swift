@@ -10,7 +10,11 @@ struct RingDescriptionSyntheticTests {
         #expect(ring.instances.count == 30)
         #expect(ring.instances.allSatisfy { $0.tokens.count == 128 && $0.tokens == $0.tokens.sorted() })
         #expect(Set(ring.instances.flatMap(\.tokens)).count == 30 * 128)
-        #expect(Dictionary(grouping: ring.instances, by: \.zone).mapValues(\.count) == ["zone-a": 10, "zone-b": 10, "zone-c": 10])
+        #expect(
+            Dictionary(grouping: ring.instances, by: \.zone).mapValues(\.count) == [
+                "zone-a": 10, "zone-b": 10, "zone-c": 10,
+            ]
+        )
         #expect(ring.instances.allSatisfy { (1_000_000 - 15)...1_000_000 ~= $0.heartbeatTimestamp })
         #expect(Set(ring.instances.map(\.address)).count == 30)
     }
@@ -24,6 +28,10 @@ struct RingDescriptionSyntheticTests {
 
     @Test("zero zones leaves the zone empty")
     func noZones() {
-        #expect(RingDescription.synthetic(instances: 3, tokensPerInstance: 1, zones: 0).instances.allSatisfy { $0.zone.isEmpty })
+        #expect(
+            RingDescription.synthetic(instances: 3, tokensPerInstance: 1, zones: 0).instances.allSatisfy {
+                $0.zone.isEmpty
+            }
+        )
     }
 }

@@ -6,12 +6,25 @@ import Testing
 struct RingDescriptionTests {
     static let sample = RingDescription(instances: [
         InstanceDescription(
-            id: "ingester-1", address: "10.0.0.2:9095", heartbeatTimestamp: 1_767_225_590, state: .leaving,
-            tokens: [3, 1, 2], zone: "zone-b", registeredTimestamp: 1_767_000_000, readOnly: true,
-            readOnlyUpdatedTimestamp: 1_767_100_000, versions: [1: 7, 2: 3]),
+            id: "ingester-1",
+            address: "10.0.0.2:9095",
+            heartbeatTimestamp: 1_767_225_590,
+            state: .leaving,
+            tokens: [3, 1, 2],
+            zone: "zone-b",
+            registeredTimestamp: 1_767_000_000,
+            readOnly: true,
+            readOnlyUpdatedTimestamp: 1_767_100_000,
+            versions: [1: 7, 2: 3]
+        ),
         InstanceDescription(
-            id: "ingester-0", address: "10.0.0.1:9095", heartbeatTimestamp: 1_767_225_599, state: InstanceState(rawValue: 9),
-            tokens: [UInt32.max, 0], zone: "zone-a"),
+            id: "ingester-0",
+            address: "10.0.0.1:9095",
+            heartbeatTimestamp: 1_767_225_599,
+            state: InstanceState(rawValue: 9),
+            tokens: [UInt32.max, 0],
+            zone: "zone-a"
+        ),
     ])
 
     @Test("instances come out sorted by id")
@@ -39,12 +52,19 @@ struct RingDescriptionTests {
         instance.id = "x"
         var desc = Ring_Desc()
         desc.ingesters["x"] = instance
-        let ring = try RingDescription(codecValue: Snappy.compress(try desc.serializedBytes()))
+        let ring = try RingDescription(codecValue: SnappyBlock.compress(try desc.serializedBytes()))
         #expect(
             ring.instances == [
                 InstanceDescription(
-                    id: "x", address: "127.0.0.1:1", heartbeatTimestamp: 42, state: .joining, tokens: [10, 20], zone: "z")
-            ])
+                    id: "x",
+                    address: "127.0.0.1:1",
+                    heartbeatTimestamp: 42,
+                    state: .joining,
+                    tokens: [10, 20],
+                    zone: "z"
+                )
+            ]
+        )
     }
 
     @Test("tokens are written packed (field 6, wire type 2), as dskit writes them")
@@ -68,7 +88,9 @@ struct RingDescriptionTests {
 
     @Test("plain protobuf handed over as a codec value is a snappy error that says what to check")
     func notSnappy() throws {
-        let error = #expect(throws: DskitKVError.self) { try RingDescription(codecValue: Array("{\"ingesters\":{}}".utf8)) }
+        let error = #expect(throws: DskitKVError.self) {
+            try RingDescription(codecValue: Array("{\"ingesters\":{}}".utf8))
+        }
         guard case .snappyInvalid = error else {
             Issue.record("got \(String(describing: error))")
             return
@@ -83,7 +105,9 @@ struct RingDescriptionTests {
 
     @Test("valid snappy around garbage protobuf is a protobuf error for ring.Desc")
     func garbageProtobuf() {
-        let error = #expect(throws: DskitKVError.self) { try RingDescription(codecValue: Snappy.compress([0x0a, 0xff, 0x01])) }
+        let error = #expect(throws: DskitKVError.self) {
+            try RingDescription(codecValue: SnappyBlock.compress([0x0a, 0xff, 0x01]))
+        }
         guard case .protobufInvalid("ring.Desc", 3, _) = error else {
             Issue.record("got \(String(describing: error))")
             return

@@ -7,7 +7,14 @@ struct RingOwnershipTests {
     static func instance(_ id: String, _ tokens: [UInt32], zone: String = "", state: InstanceState = .active)
         -> InstanceDescription
     {
-        InstanceDescription(id: id, address: "\(id):9095", heartbeatTimestamp: 100, state: state, tokens: tokens, zone: zone)
+        InstanceDescription(
+            id: id,
+            address: "\(id):9095",
+            heartbeatTimestamp: 100,
+            state: state,
+            tokens: tokens,
+            zone: zone
+        )
     }
 
     @Test("real capture: each of zone-a/b/c holds one instance, which owns its whole zone circle (2^32)")
@@ -91,7 +98,8 @@ struct RingOwnershipTests {
         #expect(
             ownership.conflicts == [
                 TokenConflict(token: 100, holders: ["a", "b"]), TokenConflict(token: 200, holders: ["b", "c"]),
-            ])
+            ]
+        )
         // Zone "": sorted [100(a), 100(b), 200(b)]. a gets the wrapping range to 100, b gets 100 → 200.
         #expect(ownership.ownedRanges[0] == Int64(UInt32.max) - 200 + 100 + 1)
         #expect(ownership.ownedRanges[1] == 100)
@@ -123,7 +131,9 @@ struct RingOwnershipTests {
         let ring = RingDescription.synthetic(instances: 90, tokensPerInstance: 64, zones: 3, seed: 7)
         let ownership = RingOwnership(ring: ring)
         var perZone: [String: Int64] = [:]
-        for (index, instance) in ring.instances.enumerated() { perZone[instance.zone, default: 0] += ownership.ownedRanges[index] }
+        for (index, instance) in ring.instances.enumerated() {
+            perZone[instance.zone, default: 0] += ownership.ownedRanges[index]
+        }
         #expect(perZone == ["zone-a": 1 << 32, "zone-b": 1 << 32, "zone-c": 1 << 32])
     }
 }

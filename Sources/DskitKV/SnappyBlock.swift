@@ -2,8 +2,9 @@ import CSnappy
 
 // Snappy block format (not the framed stream format), as dskit's Proto codec writes values
 // (kv/codec/codec.go: golang/snappy Encode/Decode). libsnappy does the work; this file only
-// checks lengths before anything is allocated.
-enum Snappy {
+// checks lengths before anything is allocated. It is separate from MemberlistWire's message decompression so
+// value errors stay DskitKVErrors that name the KV field.
+enum SnappyBlock {
     /// Uncompresses a snappy block whose announced length must not exceed `limit` bytes.
     static func uncompress(_ input: [UInt8], limit: Int, field: String) throws(DskitKVError) -> [UInt8] {
         var announced = 0
