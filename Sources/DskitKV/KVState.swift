@@ -90,6 +90,11 @@ public struct KVState: Hashable, Sendable {
         return out
     }
 
+    /// Every pair with its value decoded by codec; a value that does not decode is reported in place.
+    public func decodedPairs() -> [(pair: KeyValuePair, value: KVValue)] {
+        pairs.map { ($0, $0.decodedValue()) }
+    }
+
     /// The first pair with `key`, if any.
     public subscript(key: String) -> KeyValuePair? {
         pairs.first { $0.key == key }

@@ -103,6 +103,7 @@ struct KVStateTests {
         let broken = KeyValuePair(key: "collectors/ring", value: [0xff, 0xff, 0xff], codec: .ringDesc)
         let state = try KVState(fullState: KVState(pairs: [unknown, broken]).fullStateBytes())
         #expect(state.pairs.map(\.key) == ["other", "collectors/ring"])
+        #expect(state.decodedPairs().map(\.value.codec) == [CodecID("partitionRingDesc"), .ringDesc])
         #expect(state.pairs[0].decodedValue() == .unknown(codec: CodecID("partitionRingDesc"), size: 2, bytes: [9, 9]))
         guard case .undecodable(.ringDesc, 3, _) = state.pairs[1].decodedValue() else {
             Issue.record("expected undecodable ring, got \(state.pairs[1].decodedValue())")

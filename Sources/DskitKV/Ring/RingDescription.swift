@@ -24,6 +24,12 @@ public struct RingDescription: Hashable, Sendable {
         try self.init(protobuf: raw)
     }
 
+    /// Decodes the value of a KV pair, which must carry codec "ringDesc" (rings are found by codec, not key).
+    public init(pair: KeyValuePair) throws(DskitKVError) {
+        guard pair.codec == .ringDesc else { throw .codecMismatch(expected: .ringDesc, found: pair.codec) }
+        try self.init(codecValue: pair.value)
+    }
+
     /// Decodes uncompressed protobuf ring.Desc bytes.
     public init(protobuf bytes: [UInt8]) throws(DskitKVError) {
         var options = BinaryDecodingOptions()

@@ -98,6 +98,19 @@ struct RingDescriptionTests {
         #expect(error?.description.contains("snappy") == true)
     }
 
+    @Test("a KV pair decodes as a ring only when its codec is ringDesc")
+    func fromPair() throws {
+        let ring = RingDescription.synthetic(instances: 3, tokensPerInstance: 2)
+        #expect(
+            try RingDescription(pair: KeyValuePair(key: "collectors/ring", value: ring.codecValue(), codec: .ringDesc))
+                == ring
+        )
+        let other = KeyValuePair(key: "ring", value: ring.codecValue(), codec: .propagationDelayTracker)
+        #expect(throws: DskitKVError.codecMismatch(expected: .ringDesc, found: .propagationDelayTracker)) {
+            try RingDescription(pair: other)
+        }
+    }
+
     @Test("empty input says so")
     func empty() {
         #expect(throws: DskitKVError.empty(what: "ringDesc value")) { try RingDescription(codecValue: []) }
