@@ -52,7 +52,7 @@ let package = Package(
         // Test fixtures: real dnsmasq, real peers, the built binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
-        // (wire tests: MemberlistWireTests)
+        .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
