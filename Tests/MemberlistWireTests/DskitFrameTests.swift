@@ -69,6 +69,8 @@ struct DskitFrameTests {
         #expect(pushPull.join)
         checkNodes(pushPull.nodes)
         #expect(pushPull.userState.count == 1424)
+        #expect(envelope.pushPullUserState == pushPull.userState)
+        #expect(envelope.userMessagePayloads.isEmpty)
         #expect(fullStateLengths(pushPull.userState)?.count == 1)
     }
 
@@ -210,6 +212,15 @@ struct DskitFrameTests {
                 #expect(error?.isTruncation == true, "prefix of \(length): \(String(describing: error))")
             }
         }
+    }
+
+    @Test("a user message on a dskit stream exposes its payload")
+    func streamUserMessage() throws {
+        let frame = DskitFrame.stream(StreamEnvelope(message: .user([0x0a, 0x04]), label: "c", compression: .snappy))
+        let decoded = try DskitFrame.decode(frame.encoded(), expectedLabel: "c")
+        #expect(decoded == frame)
+        #expect(decoded.userMessagePayloads == [[0x0a, 0x04]])
+        #expect(decoded.pushPullUserState == nil)
     }
 
     @Test("unknown first bytes and short packets are rejected")

@@ -162,15 +162,13 @@ public enum DskitFrame: Hashable, Sendable {
     public var userMessagePayloads: [[UInt8]] {
         switch self {
         case .packet(_, let envelope): return envelope.message.userPayloads
-        case .stream(let envelope):
-            if case .user(let payload) = envelope.message { return [payload] }
-            return []
+        case .stream(let envelope): return envelope.userMessagePayloads
         }
     }
 
     /// The push/pull user state, if the frame is a push/pull stream (dskit: the KV full state).
     public var pushPullUserState: [UInt8]? {
-        guard case .stream(let envelope) = self, case .pushPull(let pushPull) = envelope.message else { return nil }
-        return pushPull.userState
+        guard case .stream(let envelope) = self else { return nil }
+        return envelope.pushPullUserState
     }
 }

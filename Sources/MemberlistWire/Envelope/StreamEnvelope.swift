@@ -267,3 +267,17 @@ public struct StreamEnvelope: Hashable, Sendable {
         return msgpack.writer
     }
 }
+
+extension StreamEnvelope {
+    /// The push/pull user state, if this is a push/pull (dskit: the KV full state, `[u32 length][KeyValuePair]…`).
+    public var pushPullUserState: [UInt8]? {
+        guard case .pushPull(let pushPull) = message else { return nil }
+        return pushPull.userState
+    }
+
+    /// The payload of a stream user message, as a one-element list; empty for other messages.
+    public var userMessagePayloads: [[UInt8]] {
+        guard case .user(let payload) = message else { return [] }
+        return [payload]
+    }
+}
