@@ -5,8 +5,8 @@
 public enum WireLimits {
     /// Node metadata, hashicorp/memberlist net.go `MetaMaxSize`.
     ///
-    /// memberlist enforces it only when a node sets its own meta; receivers accept longer values. ringctl does
-    /// the same: encoders refuse longer meta, decoders keep whatever a peer sent.
+    /// memberlist enforces it only when a node sets its own meta (state.go); receivers accept longer values, so
+    /// the decoders here keep whatever a peer sent. For callers building an observer's own alive message.
     public static let maxMeta = 512
 
     /// The user state of one push/pull, and an encrypted stream message, hashicorp/memberlist net.go `maxPushStateBytes`.
