@@ -34,7 +34,8 @@ let package = Package(
         // dskit's KV store and ring model over MemberlistWire: KeyValuePair, codecs, ring.Desc, ownership.
         .target(
             name: "DskitKV",
-            dependencies: ["MemberlistWire", "CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["MemberlistWire", "CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/README.md", "Proto/kv.proto", "Proto/ring.proto", "Proto/propagation_tracker.proto"]
         ),
 
         // The command line: flags → request → library call → rendering → exit status.
@@ -49,8 +50,8 @@ let package = Package(
         // Test fixtures: real dnsmasq, real peers, the built binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
-        // (wire tests: MemberlistWireTests)
-        // (kv tests: DskitKVTests)
+        .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

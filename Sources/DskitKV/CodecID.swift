@@ -7,4 +7,6 @@ public struct CodecID: RawRepresentable, Hashable, Sendable, Codable, CustomStri
 
     /// snappy(protobuf ring.Desc): every dskit ring (ingesters, distributors, compactors, ...).
     public static let ringDesc = CodecID("ringDesc")
+    /// snappy(protobuf PropagationDelayTrackerDesc): gossip propagation beacons (kv/memberlist/propagation_tracker_model.go).
+    public static let propagationDelayTracker = CodecID("propagationDelayTracker")
 }

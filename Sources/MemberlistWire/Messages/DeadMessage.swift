@@ -1,0 +1,45 @@
+// hashicorp/memberlist net.go: type dead struct { Incarnation uint32; Node string; From string }
+// Keys on the wire, sorted: From, Incarnation, Node. state.go: From == Node means the node left on purpose.
+
+/// `dead`: `node` is declared dead by `from`, or left the cluster when `from == node`.
+public struct DeadMessage: MsgpackCodable {
+    /// The incarnation being declared dead.
+    public var incarnation: UInt32
+    /// The dead (or leaving) node.
+    public var node: String
+    /// The node that declares it.
+    public var from: String
+
+    /// A dead message.
+    public init(incarnation: UInt32 = 0, node: String = "", from: String = "") {
+        self.incarnation = incarnation
+        self.node = node
+        self.from = from
+    }
+
+    /// True for a graceful leave (the node announced its own death).
+    public var isLeave: Bool { from == node }
+
+    public init(msgpack reader: inout MsgpackReader) throws(WireError) {
+        self.init()
+        let count = try reader.readMapHeader(field: "dead")
+        for _ in 0..<count {
+            switch try reader.readKey(field: "dead key") {
+            case "Incarnation": incarnation = try reader.readUnsigned(UInt32.self, field: "dead.Incarnation")
+            case "Node": node = try reader.readString(field: "dead.Node")
+            case "From": from = try reader.readString(field: "dead.From")
+            case let key: try reader.skipValue(field: "dead.\(key)")
+            }
+        }
+    }
+
+    public func encode(to writer: inout MsgpackWriter) {
+        writer.writeMapHeader(3)
+        writer.writeKey("From")
+        writer.writeString(from)
+        writer.writeKey("Incarnation")
+        writer.writeUnsigned(UInt64(incarnation))
+        writer.writeKey("Node")
+        writer.writeString(node)
+    }
+}
