@@ -43,6 +43,8 @@ let package = Package(
             name: "ringctl",
             dependencies: [
                 "Discovery",
+                "DskitKV",
+                "MemberlistWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,7 +54,7 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

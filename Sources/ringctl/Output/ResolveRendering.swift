@@ -92,6 +92,23 @@ enum ResolveRendering {
         let answers: [AnswerJSON]
         let endpoints: [String]
         let error: ErrorJSON?
+
+        // Explicit so that absent values are `null` rather than missing keys: a stable shape for scripts.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(input, forKey: .input)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(query, forKey: .query)
+            try container.encode(servers, forKey: .servers)
+            try container.encode(status, forKey: .status)
+            try container.encode(answers, forKey: .answers)
+            try container.encode(endpoints, forKey: .endpoints)
+            try container.encode(error, forKey: .error)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case input, mode, query, servers, status, answers, endpoints, error
+        }
     }
 
     struct QueryJSON: Encodable {

@@ -1,0 +1,92 @@
+function __ringctl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __ringctl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __ringctl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __ringctl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __ringctl_parse_tokens -S
+    set -l unparsed_tokens (__ringctl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'ringctl'
+        __ringctl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'resolve'
+            __ringctl_parse_subcommand -r 1 'dns-server=+' 'timeout=' 'tries=' 'o/output=' 'version' 'h/help'
+        case 'help'
+            __ringctl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __ringctl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __ringctl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __ringctl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __ringctl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__ringctl_tokens -p)
+    if test -z "$(__ringctl_tokens -t)"
+        set -l index (count (__ringctl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'ringctl' -f
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl" version' -l 'version' -d 'Show the version.'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_positional "ringctl" -eq 1' -fa 'resolve' -d 'Resolve memberlist join addresses exactly as dskit does (dns+, dnssrv+, dnssrvnoa+).'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_positional "ringctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve"' -l 'dns-server' -d 'DNS server to ask instead of /etc/resolv.conf\'s (repeatable; IP, IP:PORT or [IPv6]:PORT).' -rfka ''
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve" timeout' -l 'timeout' -d 'How long to wait for an answer on the first try, e.g. 500ms, 2s (c-ares doubles it on each later round).' -rfka ''
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve" tries' -l 'tries' -d 'How many times each query is sent before it counts as timed out.' -rfka ''
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve" o output' -s 'o' -l 'output' -d 'Output format: table, plain (one host:port per line) or json.' -rfka 'table plain json'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve" version' -l 'version' -d 'Show the version.'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl resolve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'ringctl' -n '__ringctl_should_offer_completions_for_flags_or_options "ringctl help" version' -l 'version' -d 'Show the version.'
