@@ -27,11 +27,16 @@ final class ResolveCommandTests {
         let result = try ringctl("dnssrv+_memberlist._tcp.ring.test", "10.0.0.1:7946")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("ADDRESS") == true)
-        let endpoints = lines.dropFirst().compactMap { $0.split(separator: " ").last.map(String.init) }
-        #expect(Array(endpoints.prefix(4)) == ["127.0.0.11:7946", "127.0.0.12:7946", "[fd00::12]:7946", "10.0.0.1:7946"])
-        #expect(result.stdout.contains("not resolved"))
+        #expect(lines.first == "dnssrv+_memberlist._tcp.ring.test")
+        #expect(lines.dropFirst().first == "  SRV _memberlist._tcp.ring.test: 3 endpoints")
+        let rows = lines.filter { $0.hasPrefix("  ") && $0.hasSuffix(":7946") }
+            .map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.map(\.first) == ["10", "20", "20"])  // priority order; node2 has an A and an AAAA
+        #expect(rows.map(\.last) == ["127.0.0.11:7946", "127.0.0.12:7946", "[fd00::12]:7946"])
+        #expect(lines.contains("10.0.0.1:7946"))
+        #expect(lines.contains("  no prefix: used as given, not resolved"))
         #expect(lines.last == "2 addresses, 4 endpoints via \(dns.server)")
+        #expect(!result.stdout.contains("\u{1B}["))  // no colour codes when not on a terminal
         #expect(result.stderr.isEmpty)
     }
 

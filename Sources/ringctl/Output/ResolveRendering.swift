@@ -2,38 +2,50 @@ import Discovery
 
 /// How `ringctl resolve` shows a `ResolutionReport`.
 enum ResolveRendering {
+    /// One block per address: the address, what was asked and how it went, then its records, indented.
     static func table(_ report: ResolutionReport) -> String {
-        var table = Table("ADDRESS", "TYPE", "TARGET", "PRIORITY", "WEIGHT", "ENDPOINT")
+        var lines: [String] = []
         for resolution in report.resolutions {
-            let input = resolution.address.input
-            let type = resolution.query?.kind.rawValue ?? "-"
-            if resolution.address.mode == .literal {
-                table.append([input, type, "(used as given, not resolved)", "", "", input])
+            lines.append(resolution.address.input)
+            guard let query = resolution.query else {
+                lines.append("  no prefix: used as given, not resolved")
                 continue
             }
-            if resolution.targets.isEmpty {
-                let why = resolution.error.map { _ in "(query failed: \(failureCode(resolution)))" }
-                    ?? resolution.emptyStatus.map { "(nothing: \($0.code))" } ?? "(nothing)"
-                table.append([input, type, resolution.address.host, "", "", why])
-                continue
+            let endpoints = resolution.endpoints.count
+            let outcome: String
+            if resolution.error != nil {
+                outcome = "failed (\(failureCode(resolution)))"
+            } else if endpoints == 0 {
+                outcome = "nothing (\(resolution.emptyStatus?.code ?? "no address for any target"))"
+            } else {
+                outcome = "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))"
             }
-            for target in resolution.targets {
-                let priority = target.srv.map { String($0.priority) } ?? ""
-                let weight = target.srv.map { String($0.weight) } ?? ""
-                if target.endpoints.isEmpty {
-                    let why = target.status.map { "(no address: \($0.code))" } ?? "(no address)"
-                    table.append([input, type, target.host, priority, weight, why])
-                }
-                for endpoint in target.endpoints {
-                    table.append([input, type, target.host, priority, weight, endpoint])
+            lines.append("  \(query.kind.rawValue) \(query.name): \(outcome)")
+            guard !resolution.targets.isEmpty else { continue }
+            var table: Table
+            if resolution.address.mode == .dns {
+                table = Table("ENDPOINT")
+                resolution.targets.flatMap(\.endpoints).forEach { table.append([$0]) }
+            } else {
+                table = Table("PRIORITY", "WEIGHT", "PORT", "TARGET", "ENDPOINT")
+                for target in resolution.targets {
+                    let srv = [target.srv.map { String($0.priority) } ?? "", target.srv.map { String($0.weight) } ?? "",
+                               String(target.port), target.host]
+                    if target.endpoints.isEmpty {
+                        table.append(srv + [target.status.map { "(no address: \($0.code))" } ?? "(no address)"])
+                    }
+                    target.endpoints.forEach { table.append(srv + [$0]) }
                 }
             }
+            lines += table.render().split(separator: "\n").map { "  " + $0 }
         }
         let endpoints = report.endpoints.count
         let via = report.servers.isEmpty ? "" : " via \(report.servers.joined(separator: ", "))"
-        let summary = "\(report.resolutions.count) \(plural(report.resolutions.count, "address", "addresses")), "
-            + "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))\(via)"
-        return table.render() + "\n" + summary
+        lines.append(
+            "\(report.resolutions.count) \(plural(report.resolutions.count, "address", "addresses")), "
+                + "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))\(via)"
+        )
+        return lines.joined(separator: "\n")
     }
 
     /// Prints what went wrong to stderr and returns the exit status the answers deserve.
