@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

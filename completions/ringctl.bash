@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resolve|help)
+    resolve|ring|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resolve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'resolve ring decode help' -- "${cur}"))
         ;;
     esac
 }
@@ -204,6 +204,63 @@ _ringctl_resolve() {
         ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'table'$'\n''plain'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_ring() {
+    repeating_flags=()
+    non_repeating_flags=(--tokens --check --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from-file --key --heartbeat-timeout --at -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from-file')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--heartbeat-timeout')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_decode() {
+    repeating_flags=()
+    non_repeating_flags=(--hex --version -h --help)
+    repeating_options=(--key-file)
+    non_repeating_options=(--as --label -memberlist.cluster-label --extract -o --output)
+    __ringctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--as')
+        __ringctl_add_completions -W 'auto'$'\n''dskit'$'\n''reply'$'\n''packet'
+        return
+        ;;
+    '--label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--extract')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

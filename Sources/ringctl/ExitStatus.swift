@@ -1,5 +1,7 @@
 import ArgumentParser
 import Discovery
+import DskitKV
+import MemberlistWire
 
 /// The one table of exit statuses every command shares, and the one place errors become messages and codes.
 enum ExitStatus: Int32, Comparable {
@@ -39,6 +41,12 @@ enum ExitStatus: Int32, Comparable {
             case .queryFailed: self = .unavailable
             case .channelSetup: self = .configuration
             }
+        case is KeyFiles.Failure:
+            self = .configuration
+        case is RingFileError, is DskitKVError, is WireError, is CaptureError:
+            self = .protocolMismatch
+        case is InputFile.Failure, is ValidationError:
+            self = .usage
         default:
             self = .configuration
         }
@@ -47,7 +55,26 @@ enum ExitStatus: Int32, Comparable {
     static func message(for error: any Error) -> (message: String, hint: String?) {
         switch error {
         case let error as DiscoveryError: (error.description, error.hint)
+        case let error as RingFileError: (error.description, error.hint)
+        case let error as CaptureError: (error.description, error.hint)
+        case let error as KeyFiles.Failure: (error.description, error.hint)
+        case let error as InputFile.Failure: (error.description, error.hint)
+        case let error as ValidationError: (error.message, nil)
+        case let error as WireError: (error.description, wireHint(error))
         default: (String(describing: error), nil)
+        }
+    }
+
+    private static func wireHint(_ error: WireError) -> String {
+        switch error {
+        case .labelMismatch(let expected, let received):
+            "the sender uses cluster label \"\(received)\", not \"\(expected)\": two clusters may be gossiping "
+                + "into each other, or -memberlist.cluster-label differs between them"
+        case .decryptionFailed, .keyringRequired:
+            "give the cluster's gossip key with --key-file (every key of its keyring, one flag each)"
+        default:
+            "the bytes are not what dskit or memberlist would send here; check the capture's direction and "
+                + "that it holds one whole connection"
         }
     }
 

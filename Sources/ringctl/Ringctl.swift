@@ -15,6 +15,8 @@ struct Ringctl: AsyncParsableCommand {
             Examples:
               ringctl resolve dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
               ringctl resolve --dns-server 10.96.0.10 -o plain dns+pyroscope-memberlist:7946
+              ringctl ring --from-file ring.bin          (saved from /memberlist?downloadKey=collectors/ring)
+              ringctl decode capture.bin                 (a captured dskit packet or stream)
 
             Exit status (the same for every command):
               0   ok, and the answer is healthy
@@ -25,6 +27,6 @@ struct Ringctl: AsyncParsableCommand {
               78  configuration: bad TLS, key or config files
             """,
         version: version,
-        subcommands: [Resolve.self]
+        subcommands: [Resolve.self, Ring.self, Decode.self]
     )
 }

@@ -123,7 +123,7 @@ struct HelpTests {
 
     @Test("every subcommand's --help teaches with examples")
     func subcommandHelp() throws {
-        for command in ["resolve"] {
+        for command in ["resolve", "ring", "decode"] {
             let help = try RingctlBinary.run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Examples:"), "\(command) --help has no examples")

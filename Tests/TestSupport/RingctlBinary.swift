@@ -6,6 +6,8 @@ public enum RingctlBinary {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// stdout as bytes, for binary output.
+        public let stdoutData: Data
     }
 
     /// The binary's path: beside the running test executable, where `swift build` puts products.
@@ -39,6 +41,7 @@ public enum RingctlBinary {
         defer { if let stdinPath { try? FileManager.default.removeItem(atPath: stdinPath) } }
         let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
         let status = try process.wait(deadline: deadline)
-        return Result(status: status, stdout: process.stdout, stderr: process.stderr)
+        let data = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
+        return Result(status: status, stdout: process.stdout, stderr: process.stderr, stdoutData: data)
     }
 }

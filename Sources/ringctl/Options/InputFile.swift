@@ -1,0 +1,82 @@
+import Foundation
+
+/// Reads a file named on the command line, `-` meaning standard input, with a size cap.
+enum InputFile {
+    /// Largest file ringctl reads: a 20 MiB push/pull state compressed, with room to spare.
+    static let maxBytes = 64 * 1024 * 1024
+
+    struct Failure: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        let hint: String
+        var description: String { "\(path == "-" ? "standard input" : path): \(reason)" }
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                let exists = FileManager.default.fileExists(atPath: path)
+                throw Failure(
+                    path: path, reason: exists ? "cannot be read (permissions?)" : "no such file",
+                    hint: "check the path; use - to read standard input"
+                )
+            }
+            handle = opened
+        }
+        defer { if path != "-" { try? handle.close() } }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+            if chunk.isEmpty { break }
+            bytes += chunk
+            guard bytes.count <= maxBytes else {
+                throw Failure(
+                    path: path, reason: "is larger than \(maxBytes / 1024 / 1024) MiB",
+                    hint: "ringctl reads one ring value or one captured connection; cut the capture to one message"
+                )
+            }
+        }
+        guard !bytes.isEmpty else {
+            throw Failure(path: path, reason: "is empty", hint: "save the value again (the /memberlist page's download link)")
+        }
+        return bytes
+    }
+
+    /// Accepts a hex dump (whitespace, `0x`, `\x`, offsets at line starts as xxd and tcpdump -X print them).
+    static func decodeHex(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var digits: [UInt8] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            // xxd/hexdump/tcpdump print an offset first ("00000010:", "0x0010:"); drop it.
+            if let first = fields.first, first.hasSuffix(":") { fields.removeFirst() }
+            for field in fields {
+                var token = Substring(field)
+                if token.hasPrefix("0x") || token.hasPrefix("\\x") { token = token.dropFirst(2) }
+                token = Substring(token.replacingOccurrences(of: "\\x", with: ""))
+                // xxd's ASCII column ends a line: stop at the first field that is not hex.
+                guard token.allSatisfy(\.isHexDigit) else { break }
+                digits += token.utf8
+            }
+        }
+        guard digits.count.isMultiple(of: 2), !digits.isEmpty else {
+            throw Failure(
+                path: path, reason: "is not a hex dump (\(digits.count) hex digits)",
+                hint: "drop --hex for a binary file, or give hex as pairs of digits (xxd -p FILE)"
+            )
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            let pair = String(decoding: digits[index..<index + 2], as: UTF8.self)
+            guard let byte = UInt8(pair, radix: 16) else { break }
+            result.append(byte)
+            index += 2
+        }
+        return result
+    }
+}

@@ -1,0 +1,63 @@
+import DskitKV
+
+/// How `ringctl ring` shows a `RingReport` to people.
+enum RingRendering {
+    static func render(_ report: RingReport, wide: Bool, tokens: Bool) -> String {
+        var headers = ["INSTANCE", "STATE", "ADDRESS", "ZONE", "HEARTBEAT", "REGISTERED", "TOKENS", "OWNERSHIP",
+                       "READ-ONLY", "HEALTH"]
+        if wide { headers.insert(contentsOf: ["HEARTBEAT-AT", "REGISTERED-AT"], at: 6) }
+        var instances = Table(headers)
+        for instance in report.instances {
+            var row = [
+                instance.id, instance.state, instance.address, instance.zone.isEmpty ? "-" : instance.zone,
+                Age.ago(instance.heartbeatAgeSeconds), registeredAge(instance, at: report.at),
+                String(instance.tokens), percent(instance.ownershipPercent), instance.readOnly ? "yes" : "no",
+                instance.healthy ? "healthy" : "UNHEALTHY",
+            ]
+            if wide { row.insert(contentsOf: [instance.heartbeat ?? "-", instance.registered ?? "-"], at: 6) }
+            instances.append(row)
+        }
+
+        var zones = Table("ZONE", "INSTANCES", "HEALTHY", "STATES", "TOKENS", "OWNERSHIP")
+        for zone in report.zones {
+            let states = zone.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            zones.append([
+                zone.zone.isEmpty ? "-" : zone.zone, String(zone.instances), String(zone.healthy), states,
+                String(zone.tokens), percent(zone.ownershipPercent),
+            ])
+        }
+
+        let healthy = report.instances.filter(\.healthy).count
+        var lines = [
+            "ring \"\(report.key)\" at \(report.at): \(report.instances.count) instances, \(healthy) healthy "
+                + "(heartbeat timeout \(Age.format(seconds: Int64(report.heartbeatTimeoutSeconds))))",
+            "",
+            instances.render(),
+            "",
+            zones.render(),
+        ]
+        if tokens {
+            var table = Table("TOKEN", "INSTANCE", "ZONE")
+            for owner in report.tokenOwners() {
+                table.append([String(owner.token), owner.instance, owner.zone.isEmpty ? "-" : owner.zone])
+            }
+            lines += ["", table.render()]
+        }
+        if !report.warnings.isEmpty {
+            lines += ["", "Warnings:"] + report.warnings.map { "  - \($0.message)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Ownership with enough digits to tell 33.3% from 33.4%, and "0%" for an instance without tokens.
+    static func percent(_ value: Double) -> String {
+        value == 0 ? "0%" : String(format: "%.2f%%", value)
+    }
+
+    /// The registration age, from the report's RFC 3339 times (the report carries ages for heartbeats only).
+    private static func registeredAge(_ instance: RingReport.Instance, at: String) -> String {
+        guard let registered = instance.registered, let then = RFC3339.parse(registered), let now = RFC3339.parse(at)
+        else { return "-" }
+        return Age.ago(Int64((now - then).rounded(.down)))
+    }
+}
