@@ -1,0 +1,46 @@
+// mlpeer is a real hashicorp/memberlist 0.2.2 peer for ringctl's interop tests.
+//
+// It is built from Debian's Go packages in GOPATH mode (see build.sh) and has subcommands, so that later tests can
+// add more ways to run a real peer without a second program:
+//
+//	mlpeer vectors --out DIR   run real memberlist nodes behind recording proxies and write every payload they
+//	                           exchange (one .bin per packet or stream direction, with a .json sidecar)
+//	mlpeer serve [flags]       run one real memberlist node until killed, printing "READY 127.0.0.1:PORT" and
+//	                           writing its member list and what its delegate received to a status file
+//
+// Everything listens on 127.0.0.1 only.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch os.Args[1] {
+	case "vectors":
+		err = runVectors(os.Args[2:])
+	case "serve":
+		err = runServe(os.Args[2:])
+	case "-h", "--help", "help":
+		usage()
+	default:
+		fmt.Fprintf(os.Stderr, "mlpeer: unknown subcommand %q\n", os.Args[1])
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mlpeer: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: mlpeer vectors --out DIR [--verbose]")
+	fmt.Fprintln(os.Stderr, "       mlpeer serve --status FILE [--name N] [--key HEX] [--protocol V] [--compression]")
+	fmt.Fprintln(os.Stderr, "                    [--meta TEXT] [--user-state TEXT] [--join HOST:PORT] [--verbose]")
+	os.Exit(64)
+}
