@@ -1,8 +1,9 @@
 // Formatting Unix seconds without DateFormatter: no locale, no time zone database, the same on every host.
 
-enum UnixTime {
+/// Unix seconds as RFC 3339 and as short ages, the same on every host (reports and the CLI share it).
+public enum UnixTime {
     /// RFC 3339 in UTC, whole seconds: "2026-03-01T12:00:05Z".
-    static func rfc3339(_ seconds: Int64) -> String {
+    public static func rfc3339(_ seconds: Int64) -> String {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
         let hour = secondOfDay / 3600
@@ -13,7 +14,7 @@ enum UnixTime {
     }
 
     /// A short age such as "45s", "5m12s", "3h4m", "2d3h".
-    static func age(_ seconds: Int64) -> String {
+    public static func age(_ seconds: Int64) -> String {
         if seconds < 0 { return "-" + age(seconds == Int64.min ? Int64.max : -seconds) }
         switch seconds {
         case ..<60: return "\(seconds)s"

@@ -10,14 +10,7 @@ struct TimeArgument: ExpressibleByArgument {
             date = Date(timeIntervalSince1970: seconds)
             return
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let parsed = formatter.date(from: argument) {
-            date = parsed
-            return
-        }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let parsed = formatter.date(from: argument) else { return nil }
-        date = parsed
+        guard let seconds = RFC3339.parse(argument) else { return nil }
+        date = Date(timeIntervalSince1970: seconds)
     }
 }

@@ -171,8 +171,6 @@ enum DecodedItems {
     static func quoted(_ text: String) -> String { "\"\(text)\"" }
 
     static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        UnixTime.rfc3339(Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 }
