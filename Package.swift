@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
+        // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
+        .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,6 +55,12 @@ final class CAresChannel: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    /// At most this many lookups in flight (an A/AAAA lookup sends two datagrams). Sent all at once, 1,000
+    /// names overflow the server's UDP receive buffer (dnsmasq 2.90 with Linux's default 208 KiB: about 200
+    /// datagrams) and every dropped query waits out a whole timeout: 300+ of 1,000 names timed out after 2
+    /// tries (scripts/bench-resolve). Loopback answers in microseconds, so 64 at a time costs nothing there.
+    static let maxLookupsInFlight = 64
+    private let slots = QuerySlots(CAresChannel.maxLookupsInFlight)
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
@@ -140,7 +146,9 @@ final class CAresChannel: Sendable {
 
     /// SRV records of `name`, unsorted, targets absolute (trailing dot) as Go returns them.
     func querySRV(_ name: String) async -> Result<[SRVRecord], DNSStatus> {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<[SRVRecord], DNSStatus>, Never>) in
+        await slots.acquire()
+        defer { slots.release() }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<[SRVRecord], DNSStatus>, Never>) in
             let box = QueryBox<[SRVRecord]>(continuation, tries: tries)
             let submitted = submit { handle in
                 let arg = Unmanaged.passRetained(box).toOpaque()
@@ -153,7 +161,9 @@ final class CAresChannel: Sendable {
 
     /// A and AAAA addresses of `host` (through /etc/hosts first unless explicit servers were given).
     func lookupAddresses(_ host: String) async -> Result<[IPAddress], DNSStatus> {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<[IPAddress], DNSStatus>, Never>) in
+        await slots.acquire()
+        defer { slots.release() }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<[IPAddress], DNSStatus>, Never>) in
             let box = QueryBox<[IPAddress]>(continuation, tries: tries)
             let submitted = submit { handle in
                 let arg = Unmanaged.passRetained(box).toOpaque()
@@ -299,6 +309,51 @@ final class CAresChannel: Sendable {
             node = entry.next
         }
         return result
+    }
+}
+
+/// A counting semaphore for async callers, first come first served.
+private final class QuerySlots: Sendable {
+    private struct State {
+        var free: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var next = 0  // waiters[..<next] have been resumed
+    }
+
+    private let state: Mutex<State>
+
+    init(_ count: Int) {
+        state = Mutex(State(free: max(1, count)))
+    }
+
+    /// Waits for a free slot.
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { state -> Bool in
+                guard state.free == 0 else {
+                    state.free -= 1
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Hands the slot to the longest waiter, or frees it.
+    func release() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.next < state.waiters.count else {
+                state.free += 1
+                state.waiters.removeAll(keepingCapacity: true)
+                state.next = 0
+                return nil
+            }
+            defer { state.next += 1 }
+            return state.waiters[state.next]
+        }
+        waiter?.resume()
     }
 }
 

@@ -26,6 +26,8 @@ type nodeOptions struct {
 	// Protocol version 1 ignores the ports that peers advertise and assumes every peer listens on the local
 	// BindPort; a two-node protocol-1 cluster behind proxies works when that is the other node's proxy port.
 	assumedPeerPort int
+	probeInterval   time.Duration // 0: the default
+	probeTimeout    time.Duration // 0: the default
 }
 
 // recordingDelegate is the node's memberlist.Delegate: fixed meta and user state, and a record of what arrived.
@@ -122,6 +124,13 @@ func startNode(options nodeOptions) (*liveNode, error) {
 		config.SuspicionMult = 1
 		config.TCPTimeout = 2 * time.Second
 		config.GossipToTheDeadTime = 2 * time.Second
+	}
+
+	if options.probeInterval != 0 {
+		config.ProbeInterval = options.probeInterval
+	}
+	if options.probeTimeout != 0 {
+		config.ProbeTimeout = options.probeTimeout
 	}
 
 	list, err := memberlist.Create(config)

@@ -34,12 +34,17 @@ var stateNames = map[memberlist.NodeStateType]string{
 	memberlist.StateAlive: "alive", memberlist.StateSuspect: "suspect", memberlist.StateDead: "dead",
 }
 
-func (e *memberEvents) update(node *memberlist.Node) {
+// update records a node; memberlist 0.2.2 keeps the live state in its private nodeState (Node.State is not kept
+// current), so a leave event is what marks a node dead or left, and suspicion is not visible here at all.
+func (e *memberEvents) update(node *memberlist.Node, left bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	state, ok := stateNames[node.State]
 	if !ok {
 		state = fmt.Sprintf("state(%d)", node.State)
+	}
+	if left {
+		state = "dead"
 	}
 	e.nodes[node.Name] = memberStatus{
 		Name: node.Name, Address: node.Addr.String(), Port: int(node.Port), MetaHex: hex.EncodeToString(node.Meta),
@@ -48,9 +53,9 @@ func (e *memberEvents) update(node *memberlist.Node) {
 	}
 }
 
-func (e *memberEvents) NotifyJoin(node *memberlist.Node)   { e.update(node) }
-func (e *memberEvents) NotifyLeave(node *memberlist.Node)  { e.update(node) }
-func (e *memberEvents) NotifyUpdate(node *memberlist.Node) { e.update(node) }
+func (e *memberEvents) NotifyJoin(node *memberlist.Node)   { e.update(node, false) }
+func (e *memberEvents) NotifyLeave(node *memberlist.Node)  { e.update(node, true) }
+func (e *memberEvents) NotifyUpdate(node *memberlist.Node) { e.update(node, false) }
 
 // serveStatus is the status file: rewritten (atomically) whenever it changes.
 type serveStatus struct {
@@ -72,6 +77,8 @@ func runServe(arguments []string) error {
 	join := flags.String("join", "", "HOST:PORT to join at start")
 	statusPath := flags.String("status", "", "status file (JSON), rewritten on every change")
 	verbose := flags.Bool("verbose", false, "memberlist logs on stderr")
+	probeInterval := flags.Duration("probe-interval", 0, "memberlist ProbeInterval (0: the LAN default, 1s)")
+	probeTimeout := flags.Duration("probe-timeout", 0, "memberlist ProbeTimeout (0: the LAN default, 500ms)")
 	if err := flags.Parse(arguments); err != nil {
 		return err
 	}
@@ -86,6 +93,7 @@ func runServe(arguments []string) error {
 	options := nodeOptions{
 		name: *name, key: key, protocol: uint8(*protocol), compression: *compression,
 		meta: []byte(*meta), userState: []byte(*userState), logOutput: stderrIf(*verbose), events: events,
+		probeInterval: *probeInterval, probeTimeout: *probeTimeout,
 	}
 	if *meta == "" {
 		options.meta = nil

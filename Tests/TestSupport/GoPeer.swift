@@ -1,0 +1,179 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tests/Peers/mlpeer: a real hashicorp/memberlist 0.2.2 peer, built with Debian's Go (build.sh) and run by PID.
+public final class GoPeer: @unchecked Sendable {
+    // @unchecked: `process` is set once in init; `stop()` is called from one task at a time.
+    /// The node's memberlist port (TCP and UDP) on 127.0.0.1.
+    public let port: UInt16
+    /// The node's name.
+    public let name: String
+    private let process: ChildProcess
+    private let statusPath: String
+
+    /// The `go` binary, if one is installed (PATH or /usr/bin/go, /usr/lib/go/bin/go).
+    public static var goExecutable: String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let candidates = path.split(separator: ":").map { "\($0)/go" } + ["/usr/bin/go", "/usr/lib/go/bin/go"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether the Go toolchain is there to build mlpeer (CI installs it from .ci/apt-packages).
+    public static var isGoInstalled: Bool { goExecutable != nil }
+
+    private static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private static let buildLock = NSLock()
+    nonisolated(unsafe) private static var builtBinary: String?  // guarded by buildLock
+
+    /// Builds mlpeer (once per test process; `go build` itself skips unchanged work) and returns its path.
+    public static func binary() throws -> String {
+        buildLock.lock()
+        defer { buildLock.unlock() }
+        if let builtBinary { return builtBinary }
+        guard let go = goExecutable else {
+            throw FixtureError.missingTool("go", install: "apt-get install golang-go golang-github-hashicorp-memberlist-dev")
+        }
+        let peers = repositoryRoot.appendingPathComponent("Tests/Peers")
+        var environment = ProcessInfo.processInfo.environment
+        let goDirectory = URL(fileURLWithPath: go).deletingLastPathComponent().path
+        environment["PATH"] = goDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let build = try ChildProcess(
+            "/bin/sh", [peers.appendingPathComponent("mlpeer/build.sh").path], environment: environment)
+        let status = try build.wait(deadline: .seconds(600))
+        guard status == 0 else {
+            throw FixtureError.failed("building mlpeer failed (\(status)): \(build.stderr)")
+        }
+        let path = peers.appendingPathComponent("bin/mlpeer").path
+        builtBinary = path
+        return path
+    }
+
+    /// Runs `mlpeer vectors --out DIRECTORY` to completion.
+    public static func writeVectors(to directory: URL, deadline: Duration = .seconds(300)) throws {
+        let process = try ChildProcess(try binary(), ["vectors", "--out", directory.path])
+        let status = try process.wait(deadline: deadline)
+        guard status == 0 else {
+            throw FixtureError.failed("mlpeer vectors exited with \(status): \(process.stderr)")
+        }
+    }
+
+    /// Starts `mlpeer serve` with `arguments` and waits for its `READY 127.0.0.1:PORT` line.
+    public init(name: String = "go-node", _ arguments: [String] = []) throws {
+        let statusPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mlpeer-status-\(UUID().uuidString).json").path
+        let process = try ChildProcess(
+            try Self.binary(), ["serve", "--name", name, "--status", statusPath] + arguments)
+        var port: UInt16?
+        do {
+            try waitUntil("mlpeer serve to print READY", deadline: .seconds(30)) {
+                if let exit = process.poll() {
+                    throw FixtureError.failed("mlpeer serve exited with \(exit): \(process.stderr)")
+                }
+                guard let line = process.stdout.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }),
+                    let portText = line.split(separator: ":").last
+                else { return false }
+                port = UInt16(portText)
+                return port != nil
+            }
+        } catch {
+            process.stop()
+            throw error
+        }
+        self.port = port ?? 0
+        self.name = name
+        self.process = process
+        self.statusPath = statusPath
+    }
+
+    /// The node's last status file: members (every state), user messages and remote states its delegate got.
+    public func status() -> GoPeerStatus? {
+        guard let data = FileManager.default.contents(atPath: statusPath) else { return nil }
+        return try? JSONDecoder().decode(GoPeerStatus.self, from: data)
+    }
+
+    /// Waits until the status satisfies `condition`; the failure names `what` and shows the last status and the
+    /// node's stderr.
+    @discardableResult
+    public func waitForStatus(
+        _ what: String, deadline: Duration = .seconds(20), _ condition: (GoPeerStatus) -> Bool
+    ) throws -> GoPeerStatus {
+        var last: GoPeerStatus?
+        do {
+            try waitUntil(what, deadline: deadline) {
+                if let exit = process.poll() {
+                    throw FixtureError.failed("mlpeer serve exited with \(exit): \(process.stderr)")
+                }
+                last = status()
+                return last.map(condition) ?? false
+            }
+        } catch {
+            throw FixtureError.failed("\(error); last status: \(String(describing: last)); stderr: \(process.stderr)")
+        }
+        return last!
+    }
+
+    /// The node's stderr so far (memberlist logs with `--verbose`).
+    public var stderr: String { process.stderr }
+
+    /// Kills the node by PID.
+    public func stop() {
+        process.stop()
+        try? FileManager.default.removeItem(atPath: statusPath)
+    }
+
+    deinit { stop() }
+}
+
+/// `mlpeer serve`'s status file.
+public struct GoPeerStatus: Decodable, Sendable, CustomStringConvertible {
+    /// A member as the Go node sees it.
+    public struct Member: Decodable, Sendable {
+        public let name: String
+        public let address: String
+        public let port: Int
+        public let metaHex: String
+        public let state: String
+        public let vsn: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case name, address, port, state, vsn
+            case metaHex = "meta_hex"
+        }
+    }
+
+    /// A push/pull user state the node's delegate merged.
+    public struct RemoteState: Decodable, Sendable {
+        public let join: Bool
+        public let stateHex: String
+
+        enum CodingKeys: String, CodingKey {
+            case join
+            case stateHex = "state_hex"
+        }
+    }
+
+    public let name: String
+    public let port: Int
+    public let members: [Member]
+    public let userMessagesHex: [String]
+    public let remoteStates: [RemoteState]
+
+    enum CodingKeys: String, CodingKey {
+        case name, port, members
+        case userMessagesHex = "user_messages_hex"
+        case remoteStates = "remote_states"
+    }
+
+    /// The member called `name`, if the node knows it.
+    public func member(_ name: String) -> Member? { members.first { $0.name == name } }
+
+    public var description: String {
+        "members: " + members.map { "\($0.name)@\($0.address):\($0.port) \($0.state)" }.joined(separator: ", ")
+            + "; user messages: \(userMessagesHex); remote states: \(remoteStates.map(\.stateHex))"
+    }
+}
