@@ -10,7 +10,7 @@ import Foundation
 let ringInstances = 1_000
 let ringTokensPerInstance = 512
 
-/// The "ringDesc" value of the benchmark ring: snappy(protobuf ring.Desc), about 2.4 MB.
+/// The "ringDesc" value of the benchmark ring: snappy(protobuf ring.Desc), about 2.6 MB.
 func syntheticRingValue() -> [UInt8] {
     RingDescription.synthetic(instances: ringInstances, tokensPerInstance: ringTokensPerInstance).codecValue()
 }
