@@ -35,7 +35,8 @@ public enum LZW {
             starts.deallocate()
             lengths.deallocate()
         }
-        var capacity = max(64, min(limit, input.count.multipliedReportingOverflow(by: 4).partialValue))
+        // Never more than `limit`: every byte past the initial capacity is checked against the limit as it grows.
+        var capacity = min(limit, max(64, input.count.multipliedReportingOverflow(by: 4).partialValue))
         var output = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { output.deallocate() }
         var count = 0

@@ -114,6 +114,8 @@ public struct StreamEnvelope: Hashable, Sendable {
         var label: String?
         switch direction {
         case .dialer:
+            // No byte yet is "read more", not "no label": else an expected label fails an empty buffer.
+            try reader.require(1, field: "stream message type")
             label = try Label.read(&reader)
             try Label.verify(received: label, expected: expectedLabel)
         case .listener:
