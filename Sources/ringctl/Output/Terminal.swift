@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Where output goes, and whether it may be coloured.
+/// Diagnostics to stderr. (ringctl prints no colour yet; when it does, only on a terminal without NO_COLOR.)
 enum Terminal {
     static func printError(_ line: String) {
         // write(2) on the descriptor: unbuffered, and no shared FILE* for strict concurrency to object to.
@@ -15,10 +15,5 @@ enum Terminal {
             guard written > 0 else { return }
             offset += written
         }
-    }
-
-    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    static var stdoutSupportsColor: Bool {
-        isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     }
 }
