@@ -146,32 +146,32 @@ final class CAresChannel: Sendable {
 
     /// SRV records of `name`, unsorted, targets absolute (trailing dot) as Go returns them.
     func querySRV(_ name: String) async -> Result<[SRVRecord], DNSStatus> {
-        await slots.acquire()
-        defer { slots.release() }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<[SRVRecord], DNSStatus>, Never>) in
-            let box = QueryBox<[SRVRecord]>(continuation, tries: tries)
-            let submitted = submit { handle in
-                let arg = Unmanaged.passRetained(box).toOpaque()
-                // Class IN (1), type SRV (33): RFC 1035 / RFC 2782 numbers.
-                ares_search(handle.pointer, name, 1, 33, srvCallback, arg)
-            }
-            if !submitted { box.complete(.failure(.other(code: ARES_EDESTRUCTION, message: "resolver shut down"))) }
+        await query { handle, arg in
+            // Class IN (1), type SRV (33): RFC 1035 / RFC 2782 numbers.
+            ares_search(handle.pointer, name, 1, 33, srvCallback, arg)
         }
     }
 
     /// A and AAAA addresses of `host` (through /etc/hosts first unless explicit servers were given).
     func lookupAddresses(_ host: String) async -> Result<[IPAddress], DNSStatus> {
+        await query { handle, arg in
+            var hints = ares_addrinfo_hints()
+            hints.ai_family = AF_UNSPEC
+            hints.ai_flags = ARES_AI_NOSORT  // sorted by the caller, deterministically
+            ares_getaddrinfo(handle.pointer, host, nil, &hints, addrinfoCallback, arg)
+        }
+    }
+
+    /// Runs one c-ares call on the loop thread, within the in-flight cap. `start` gets the `void *arg` to hand
+    /// to c-ares: a retained `QueryBox<Value>` that the callback takes back and completes.
+    private func query<Value: Sendable>(
+        _ start: @escaping @Sendable (ChannelHandle, UnsafeMutableRawPointer) -> Void
+    ) async -> Result<Value, DNSStatus> {
         await slots.acquire()
         defer { slots.release() }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<[IPAddress], DNSStatus>, Never>) in
-            let box = QueryBox<[IPAddress]>(continuation, tries: tries)
-            let submitted = submit { handle in
-                let arg = Unmanaged.passRetained(box).toOpaque()
-                var hints = ares_addrinfo_hints()
-                hints.ai_family = AF_UNSPEC
-                hints.ai_flags = ARES_AI_NOSORT  // sorted by the caller, deterministically
-                ares_getaddrinfo(handle.pointer, host, nil, &hints, addrinfoCallback, arg)
-            }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, DNSStatus>, Never>) in
+            let box = QueryBox<Value>(continuation, tries: tries)
+            let submitted = submit { handle in start(handle, Unmanaged.passRetained(box).toOpaque()) }
             if !submitted { box.complete(.failure(.other(code: ARES_EDESTRUCTION, message: "resolver shut down"))) }
         }
     }
