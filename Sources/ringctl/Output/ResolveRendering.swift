@@ -14,7 +14,7 @@ enum ResolveRendering {
             let endpoints = resolution.endpoints.count
             let outcome: String
             if resolution.error != nil {
-                outcome = "failed (\(failureCode(resolution)))"
+                outcome = "failed (\(failureStatus(resolution)?.code ?? "error"))"
             } else if endpoints == 0 {
                 outcome = "nothing (\(resolution.emptyStatus?.code ?? "no address for any target"))"
             } else {
@@ -56,9 +56,7 @@ enum ResolveRendering {
                 ExitStatus.printDiagnostic(error)
                 status = max(status, ExitStatus(of: error))
             } else if resolution.isEmpty {
-                let query = resolution.query.map(\.description) ?? "lookup"
-                let why = resolution.emptyStatus?.description ?? "no addresses for any target"
-                Terminal.printError("ringctl: \(resolution.address.input): \(query) found nothing: \(why)")
+                Terminal.printError("ringctl: \(resolution.address.input): \(emptyMessage(resolution))")
                 Terminal.printError("  hint: \(emptyHint(resolution))")
                 status = max(status, .unhealthy)
             }
@@ -72,9 +70,16 @@ enum ResolveRendering {
         return status
     }
 
-    private static func failureCode(_ resolution: Resolution) -> String {
-        if case .queryFailed(_, _, _, let status) = resolution.error { return status.code }
-        return "error"
+    /// The DNS status of a failed address, when the failure was a query's.
+    private static func failureStatus(_ resolution: Resolution) -> DNSStatus? {
+        if case .queryFailed(_, _, _, let status) = resolution.error { return status }
+        return nil
+    }
+
+    /// "SRV query for NAME found nothing: NXDOMAIN (...)", for an address that yielded no endpoint.
+    private static func emptyMessage(_ resolution: Resolution) -> String {
+        "\(resolution.query?.description ?? "lookup") found nothing: "
+            + (resolution.emptyStatus?.description ?? "no addresses for any target")
     }
 
     private static func emptyHint(_ resolution: Resolution) -> String {
@@ -178,18 +183,16 @@ enum ResolveRendering {
             var error: ErrorJSON?
             if let failure = resolution.error {
                 status = "error"
-                var dnsStatus: String?
-                if case .queryFailed(_, _, _, let code) = failure { dnsStatus = code.code }
-                error = ErrorJSON(dnsStatus: dnsStatus, message: failure.description, hint: failure.hint)
+                error = ErrorJSON(
+                    dnsStatus: failureStatus(resolution)?.code, message: failure.description, hint: failure.hint
+                )
             } else if resolution.address.mode == .literal {
                 status = "not_resolved"
             } else if resolution.endpoints.isEmpty {
                 status = "empty"
                 error = ErrorJSON(
                     dnsStatus: resolution.emptyStatus?.code,
-                    message: "\(resolution.query?.description ?? "lookup") found nothing: "
-                        + (resolution.emptyStatus?.description ?? "no addresses for any target"),
-                    hint: emptyHint(resolution)
+                    message: emptyMessage(resolution), hint: emptyHint(resolution)
                 )
             } else {
                 status = "ok"
