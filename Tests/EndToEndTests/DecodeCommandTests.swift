@@ -53,10 +53,23 @@ struct DecodeCommandTests {
     @Test("--hex reads an xxd dump; --extract pipes a KV value into ring --from-file")
     func hexAndExtract() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.capture("packet-ack.c2s.bin")))
-        let dump = bytes.map { String(format: "%02x", $0) }.joined(separator: " ")
-        let fromHex = try RingctlBinary.run(["decode", "--hex", "-"], input: Data(("00000000: " + dump + "\n").utf8))
+        // xxd's layout: offset, 16 bytes in groups of two, two spaces, an ASCII column (here one that looks like
+        // hex, which must not be read as bytes).
+        var xxd = ""
+        for start in stride(from: 0, to: bytes.count, by: 16) {
+            let line = Array(bytes[start..<min(start + 16, bytes.count)])
+            let groups = stride(from: 0, to: line.count, by: 2).map { index in
+                line[index..<min(index + 2, line.count)].map { String(format: "%02x", $0) }.joined()
+            }
+            xxd += String(format: "%08x: ", start) + groups.joined(separator: " ") + "  ab cd\n"
+        }
+        let fromHex = try RingctlBinary.run(["decode", "--hex", "-"], input: Data(xxd.utf8))
+        let fromBinary = try RingctlBinary.run(["decode", Self.capture("packet-ack.c2s.bin")])
         #expect(fromHex.status == 0, "stderr: \(fromHex.stderr)")
+        #expect(fromHex.stdout == fromBinary.stdout)
         #expect(fromHex.stdout.contains("ack seq=1"))
+        let notHex = try RingctlBinary.run(["decode", "--hex", "-"], input: Data("zz 01\n".utf8))
+        #expect(notHex.status == 64)
 
         let extracted = try RingctlBinary.run(["decode", "--extract", "ring", Self.capture("pushpull-join-nolabel.c2s.bin")])
         #expect(extracted.status == 0)

@@ -50,16 +50,25 @@ enum InputFile {
         let text = String(decoding: bytes, as: UTF8.self)
         var digits: [UInt8] = []
         for line in text.split(whereSeparator: \.isNewline) {
-            var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            var rest = Substring(line)
             // xxd/hexdump/tcpdump print an offset first ("00000010:", "0x0010:"); drop it.
-            if let first = fields.first, first.hasSuffix(":") { fields.removeFirst() }
-            for field in fields {
-                var token = Substring(field)
+            if let colon = rest.firstIndex(of: ":"), !rest[..<colon].contains(" ") {
+                rest = rest[rest.index(after: colon)...]
+            }
+            rest = rest.drop(while: { $0 == " " || $0 == "\t" })
+            // The ASCII column (xxd, tcpdump -X) follows two spaces: the hex area ends there.
+            if let gap = rest.range(of: "  ") { rest = rest[..<gap.lowerBound] }
+            for field in rest.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                var token = field
                 if token.hasPrefix("0x") || token.hasPrefix("\\x") { token = token.dropFirst(2) }
-                token = Substring(token.replacingOccurrences(of: "\\x", with: ""))
-                // xxd's ASCII column ends a line: stop at the first field that is not hex.
-                guard token.allSatisfy(\.isHexDigit) else { break }
-                digits += token.utf8
+                let digitsOnly = token.replacingOccurrences(of: "\\x", with: "")
+                guard digitsOnly.allSatisfy(\.isHexDigit) else {
+                    throw Failure(
+                        path: path, reason: "is not a hex dump (\"\(field.prefix(20))\" is not hex)",
+                        hint: "drop --hex for a binary file, or give hex as pairs of digits (xxd -p FILE)"
+                    )
+                }
+                digits += digitsOnly.utf8
             }
         }
         guard digits.count.isMultiple(of: 2), !digits.isEmpty else {
