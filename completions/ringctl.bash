@@ -187,7 +187,7 @@ _ringctl() {
 _ringctl_members() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(-j --join -memberlist.join --state)
+    repeating_options=(-j --join -memberlist.join --dns-server --state)
     non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
     __ringctl_offer_flags_options 0
 
@@ -204,6 +204,9 @@ _ringctl_members() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--dns-server')
         return
         ;;
     '--state')
@@ -220,7 +223,7 @@ _ringctl_members() {
 _ringctl_kv() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(-j --join -memberlist.join)
+    repeating_options=(-j --join -memberlist.join --dns-server)
     non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
     __ringctl_offer_flags_options 0
 
@@ -237,6 +240,9 @@ _ringctl_kv() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--dns-server')
         return
         ;;
     '-o'|'--output')

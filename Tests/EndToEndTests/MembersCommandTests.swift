@@ -1,4 +1,6 @@
+import DskitKV
 import Foundation
+import MemberlistWire
 import Testing
 import TestSupport
 
@@ -111,6 +113,66 @@ struct MembersCommandTests {
         let result = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", garbage.address])
         #expect(result.status == 76, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("\(garbage.address)'s reply is not a memberlist push/pull"))
+    }
+
+    @Test("kv over dskit framing: the ring key a dskit-shaped listener holds, with codec and size")
+    func kvOverDskit() throws {
+        // mlpeer speaks only the standard transport so far: a Swift listener plays the dskit node. It replies to
+        // whatever arrives (LoopbackResponder does not check the request; MemberlistTests' dskit node does).
+        let ring = RingDescription.synthetic(instances: 3, tokensPerInstance: 16, zones: 3)
+        let state = KVState(pairs: [
+            KeyValuePair(key: "collectors/ring", value: ring.codecValue(), codec: .ringDesc,
+                         updateTimeMillis: 1_767_225_600_000),
+            KeyValuePair(key: "old", value: [], codec: .ringDesc, deleted: true),
+        ])
+        let node = PushNodeState(
+            name: "ingester-0", address: NodeAddress(ipv4: 127, 0, 0, 1), port: 7946,
+            meta: try NodeMeta(role: .member, zone: "zone-a").bytes(), incarnation: 2, state: .alive,
+            vsn: ProtocolVersions.memberlistDefault.vsn)
+        let reply = try StreamEnvelope(
+            message: .pushPull(PushPull(join: false, nodes: [node], userState: state.fullStateBytes()))
+        ).encoded(direction: .listener)
+        let listener = try LoopbackResponder(reply: reply)
+        defer { listener.close() }
+
+        let kv = try RingctlBinary.run(["kv", "-j", listener.address, "-o", "json"])
+        #expect(kv.status == 0, "stderr: \(kv.stderr)")
+        struct Keys: Decodable {
+            struct Key: Decodable {
+                let key: String
+                let codec: String
+                let value_bytes: Int
+                let deleted: Bool
+            }
+            let keys: [Key]
+        }
+        let keys = try JSONDecoder().decode(Keys.self, from: Data(kv.stdout.utf8)).keys
+        #expect(keys.map(\.key) == ["collectors/ring", "old"])
+        #expect(keys.first?.codec == "ringDesc" && keys.first?.value_bytes == ring.codecValue().count)
+        #expect(keys.map(\.deleted) == [false, true])
+
+        let members = try RingctlBinary.run(["members", "-j", listener.address])
+        #expect(members.status == 0, "stderr: \(members.stderr)")
+        let row = try #require(members.stdout.split(separator: "\n").first { $0.hasPrefix("ingester-0") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).suffix(2) == ["member", "zone-a"])
+    }
+
+    @Test("a dnssrv+ seed resolved through --dns-server")
+    func dnsSeed() throws {
+        let peer = try GoPeer(name: "node-1")
+        defer { peer.stop() }
+        let dns = try Dnsmasq(records: [
+            "srv-host=_memberlist._tcp.ring.test,node-1.ring.test,\(peer.port),10,5",
+            "host-record=node-1.ring.test,127.0.0.1",
+        ])
+        defer { dns.stop() }
+        let result = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "--dns-server", dns.server,
+            "-j", "dnssrv+_memberlist._tcp.ring.test", "-o", "json",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.members.map(\.name) == ["node-1"])
     }
 
     @Test("no seed: usage error, exit 64")

@@ -28,7 +28,7 @@ struct KV: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let peek = try await Seeds(cluster.join).peek(cluster.peekConfiguration)
+            let peek = try await cluster.seeds().peek(cluster.peekConfiguration)
             let report = KVKeysReport(peek)
             switch output {
             case .json: print(try JSONOutput.render(report))

@@ -42,7 +42,7 @@ struct Members: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let peek = try await Seeds(cluster.join).peek(cluster.peekConfiguration)
+            let peek = try await cluster.seeds().peek(cluster.peekConfiguration)
             let report = MembersReport(peek, transport: cluster.transport).filtered(states: Set(state))
             switch output {
             case .json: print(try JSONOutput.render(report))

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Discovery
+import Inspection
 import Memberlist
 
 extension TransportKind: ExpressibleByArgument {}
@@ -27,6 +29,13 @@ struct ClusterOptions: ParsableArguments {
         "Deadline for each seed: connect, send and read the whole reply, e.g. 500ms, 5s.", valueName: "duration"))
     var timeout = DurationArgument(.seconds(5), text: "5s")
 
+    @Option(
+        name: .customLong("dns-server"),
+        help: ArgumentHelp(
+            "DNS server for dns+/dnssrv+ seeds instead of /etc/resolv.conf's (repeatable; IP or IP:PORT).",
+            valueName: "host:port"))
+    var dnsServers: [String] = []
+
     func validate() throws {
         guard !join.isEmpty else {
             throw ValidationError("Give at least one seed with -j/--join HOST:PORT (repeatable).")
@@ -37,6 +46,13 @@ struct ClusterOptions: ParsableArguments {
         guard clusterLabel.utf8.count <= 255 else {
             throw ValidationError("--cluster-label is at most 255 bytes long.")
         }
+    }
+
+    /// The seeds, resolved through `--dns-server` when given.
+    func seeds() throws -> Seeds {
+        var servers: [String] = []
+        for server in dnsServers { servers.append(try ResolverConfiguration.normalizeServer(server)) }
+        return Seeds(join, resolver: ResolverConfiguration(servers: servers))
     }
 
     var peekConfiguration: PeekConfiguration {
