@@ -13,7 +13,8 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
         case .noSeeds:
             return "no seed to ask: give at least one -j/--join address"
         case .noSeedAnswered(let failures):
-            let lines = failures.map { "  \($0.seed): \($0.reason)" }
+            // Peer errors already start with the peer: don't say it twice.
+            let lines = failures.map { "  " + ($0.reason.hasPrefix($0.seed) ? $0.reason : "\($0.seed): \($0.reason)") }
             return "no seed answered:\n" + lines.joined(separator: "\n")
         }
     }

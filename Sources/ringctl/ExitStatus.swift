@@ -118,10 +118,9 @@ enum ExitStatus: Int32, Comparable {
 
     private static func inspectionHint(_ error: InspectionError) -> String? {
         guard case .noSeedAnswered(let failures) = error else { return nil }
-        let hints = failures.compactMap { failure -> String? in
-            (failure.error as? MemberlistError).flatMap(memberlistHint)
-        }
-        return hints.first
+        // The hint for the failure that decided the exit status.
+        let worst = failures.max { ExitStatus(of: $0.error) < ExitStatus(of: $1.error) }
+        return (worst?.error as? MemberlistError).flatMap(memberlistHint)
     }
 
     /// Prints `ringctl: <message>` and `hint: <what to do>` to stderr.
