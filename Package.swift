@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -38,12 +39,26 @@ let package = Package(
             exclude: ["Proto/README.md", "Proto/kv.proto", "Proto/ring.proto", "Proto/propagation_tracker.proto"]
         ),
 
+        // Memberlist I/O over MemberlistWire: connections, deadlines, the one-shot push/pull peek.
+        .target(
+            name: "Memberlist",
+            dependencies: [
+                "MemberlistWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // The use cases: a request in, a Codable report out (members, kv).
+        .target(name: "Inspection", dependencies: ["Memberlist", "DskitKV", "Discovery"]),
+
         // The command line: flags → request → library call → rendering → exit status.
         .executableTarget(
             name: "ringctl",
             dependencies: [
                 "Discovery",
                 "DskitKV",
+                "Inspection",
                 "MemberlistWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -56,7 +71,16 @@ let package = Package(
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
-        .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
+        // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
+        .testTarget(
+            name: "MemberlistTests",
+            dependencies: [
+                "Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -173,13 +173,81 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    resolve|ring|decode|help)
+    members|kv|resolve|ring|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'resolve ring decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members kv resolve ring decode help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ringctl_members() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(-j --join -memberlist.join --dns-server --state)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--state')
+        __ringctl_add_completions -W 'alive'$'\n''suspect'$'\n''dead'$'\n''left'$'\n''unknown'
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_kv() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(-j --join -memberlist.join --dns-server)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
         ;;
     esac
 }

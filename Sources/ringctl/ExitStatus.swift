@@ -1,6 +1,8 @@
 import ArgumentParser
 import Discovery
 import DskitKV
+import Inspection
+import Memberlist
 import MemberlistWire
 
 /// The one table of exit statuses every command shares, and the one place errors become messages and codes.
@@ -41,6 +43,21 @@ enum ExitStatus: Int32, Comparable {
             case .queryFailed: self = .unavailable
             case .channelSetup: self = .configuration
             }
+        case let error as MemberlistError:
+            switch error {
+            case .invalidPeerAddress: self = .usage
+            case _ where error.isProtocolMismatch: self = .protocolMismatch
+            default: self = .unavailable
+            }
+        case let error as InspectionError:
+            switch error {
+            case .noSeeds: self = .usage
+            // The seed that most needs a human decides: one that answered garbage beats one that was down.
+            case .noSeedAnswered(let failures):
+                self = failures.map { ExitStatus(of: $0.error) }.max() ?? .unavailable
+            }
+        case is SeedResolvedToNothing:
+            self = .unavailable
         case is KeyFiles.Failure:
             self = .configuration
         case is RingFileError, is DskitKVError, is WireError, is CaptureError:
@@ -60,6 +77,8 @@ enum ExitStatus: Int32, Comparable {
         case let error as KeyFiles.Failure: (error.description, error.hint)
         case let error as InputFile.Failure: (error.description, error.hint)
         case let error as ValidationError: (error.message, nil)
+        case let error as MemberlistError: (error.description, memberlistHint(error))
+        case let error as InspectionError: (error.description, inspectionHint(error))
         case let error as WireError: (error.description, wireHint(error))
         default: (String(describing: error), nil)
         }
@@ -76,6 +95,32 @@ enum ExitStatus: Int32, Comparable {
             "the bytes are not what dskit or memberlist would send here; check the capture's direction and "
                 + "that it holds one whole connection"
         }
+    }
+
+    private static func memberlistHint(_ error: MemberlistError) -> String? {
+        switch error {
+        case .peerClosed(_, _, 0, .dskit, _):
+            "pass the cluster's -memberlist.cluster-label with --cluster-label (or none if it has none); "
+                + "a plain memberlist cluster needs --transport memberlist"
+        case .undecodableReply(_, .labelMismatch), .undecodableReply(_, .unknownFrameKind):
+            "check --transport (dskit or memberlist) and --cluster-label against the cluster's configuration"
+        case .undecodableReply, .unexpectedReply:
+            "the port may not be a memberlist port, or the cluster uses a transport or encryption ringctl was "
+                + "not told about (--transport)"
+        case .timedOut:
+            "check the address and port (dskit's default is 7946), or allow more time with --timeout"
+        case .connectionRefused, .connectFailed:
+            "check the address and port (dskit's default is 7946) and that the node runs"
+        default:
+            nil
+        }
+    }
+
+    private static func inspectionHint(_ error: InspectionError) -> String? {
+        guard case .noSeedAnswered(let failures) = error else { return nil }
+        // The hint for the failure that decided the exit status.
+        let worst = failures.max { ExitStatus(of: $0.error) < ExitStatus(of: $1.error) }
+        return (worst?.error as? MemberlistError).flatMap(memberlistHint)
     }
 
     /// Prints `ringctl: <message>` and `hint: <what to do>` to stderr.

@@ -40,6 +40,9 @@ public final class LoopbackSocket: @unchecked Sendable {
         return socket.port
     }
 
+    /// The socket's descriptor (-1 once closed).
+    public var descriptor: Int32 { fd }
+
     public func close() {
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Inspection
+
+struct Members: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the members of a memberlist cluster, as a seed sees them, without joining it.",
+        discussion: """
+            Opens one TCP connection to the first seed that answers and exchanges a push/pull with it, \
+            sending no node of our own (join: false, an empty member list, an empty KV state), so the \
+            cluster never learns ringctl was there. The seed replies with every member it knows, in every \
+            state.
+
+            Columns: NAME, ADDRESS, STATE (alive, suspect, dead, left), INCARNATION, VERSIONS (memberlist \
+            protocol min/max/current, then delegate), ROLE and ZONE (dskit zone-aware routing metadata, when \
+            the node carries it). Sorted by name; then one summary line per state. --state keeps only the \
+            members in the states given.
+
+            Seeds are tried in order; dns+, dnssrv+ and dnssrvnoa+ seeds are resolved as dskit resolves \
+            them (see `ringctl resolve`) and each address is tried. When none answers, every seed is listed \
+            with why.
+
+            Examples:
+              ringctl members -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
+              ringctl members -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -o wide
+              ringctl members -j 10.0.0.3:7946 -memberlist.cluster-label pyroscope --state suspect --state dead
+              ringctl members --transport memberlist -j 127.0.0.1:7946 -o json | jq '.members[].name'
+
+            Exit status: 0 a seed answered; 64 usage; 69 no seed answered (refused, timed out, closed); \
+            76 a seed replied with something undecodable, or a dskit seed closed without replying (most \
+            likely a cluster label mismatch).
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(help: ArgumentHelp("Show only members in this state (repeatable): alive, suspect, dead or left.",
+                               valueName: "state"))
+    var state: [MembersReport.State] = []
+
+    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
+    var output: ReportFormat = .table
+
+    func run() async throws {
+        try await reportingErrors {
+            let peek = try await cluster.seeds().peek(cluster.peekConfiguration)
+            let report = MembersReport(peek, transport: cluster.transport).filtered(states: Set(state))
+            switch output {
+            case .json: print(try JSONOutput.render(report))
+            case .table: print(MembersRendering.table(report, wide: false))
+            case .wide: print(MembersRendering.table(report, wide: true))
+            }
+            return .ok
+        }
+    }
+}
+
+extension MembersReport.State: ExpressibleByArgument {}

@@ -1,0 +1,46 @@
+import Foundation
+import Inspection
+
+/// Tables for `members` and `kv`.
+enum MembersRendering {
+    static func table(_ report: MembersReport, wide: Bool) -> String {
+        var headers = ["NAME", "ADDRESS", "STATE", "INCARNATION", "VERSIONS", "ROLE", "ZONE"]
+        if wide { headers.append("META") }
+        var table = Table(headers)
+        for member in report.members {
+            var row = [
+                member.name, member.address, member.state.rawValue, String(member.incarnation),
+                versions(member), member.role ?? "-", member.zone.map { $0.isEmpty ? "-" : $0 } ?? "-",
+            ]
+            if wide { row.append("\(member.metaBytes)B") }
+            table.append(row)
+        }
+        var lines = [table.render(), ""]
+        let counts = report.counts
+        for state in MembersReport.State.allCases {
+            guard let count = counts[state] else { continue }
+            lines.append("\(state.rawValue): \(count)")
+        }
+        lines.append("\(report.members.count) members, from \(report.seed) (\(report.transport.rawValue) transport)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// "1-5/2 d2-5/4": protocol min-max/current, then delegate.
+    private static func versions(_ member: MembersReport.Member) -> String {
+        guard let p = member.protocolVersions, let d = member.delegateVersions else { return "-" }
+        return "\(p.min)-\(p.max)/\(p.current) d\(d.min)-\(d.max)/\(d.current)"
+    }
+
+    static func kvTable(_ report: KVKeysReport) -> String {
+        var table = Table("KEY", "CODEC", "SIZE", "UPDATED", "DELETED")
+        let now = Date()
+        for key in report.keys {
+            table.append([
+                key.key, key.codec, "\(key.valueBytes)B",
+                Age.ago(key.updated.map { Int64(now.timeIntervalSince($0).rounded(.down)) }),
+                key.deleted ? "yes" : "no",
+            ])
+        }
+        return table.render() + "\n\n\(report.keys.count) keys, from \(report.seed)"
+    }
+}

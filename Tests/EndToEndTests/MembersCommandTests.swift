@@ -1,0 +1,185 @@
+import DskitKV
+import Foundation
+import MemberlistWire
+import Testing
+import TestSupport
+
+/// `ringctl members` and `ringctl kv` (the binary) against real memberlist 0.2.2 peers and bad listeners.
+@Suite(
+    "ringctl members / kv (the binary)",
+    .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
+)
+struct MembersCommandTests {
+    struct Report: Decodable {
+        struct Member: Decodable {
+            let name: String
+            let address: String
+            let state: String
+            let incarnation: Int
+        }
+        let seed: String
+        let members: [Member]
+    }
+
+    /// Three peers on the standard transport, joined through the first; each sees all three alive.
+    static func cluster() throws -> [GoPeer] {
+        let first = try GoPeer(name: "node-1")
+        var peers = [first]
+        do {
+            for name in ["node-2", "node-3"] {
+                peers.append(try GoPeer(name: name, ["--join", "127.0.0.1:\(first.port)"]))
+            }
+            for peer in peers {
+                try peer.waitForStatus("\(peer.name) to see 3 alive members") { status in
+                    status.members.count == 3 && status.members.allSatisfy { $0.state == "alive" }
+                }
+            }
+        } catch {
+            peers.forEach { $0.stop() }
+            throw error
+        }
+        return peers
+    }
+
+    @Test("peek lists exactly the 3 peers as alive with their addresses, and leaves no trace in any peer")
+    func membersOfRealCluster() throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let result = try RingctlBinary.run(
+            ["members", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[1].port)", "-o", "json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.seed == "127.0.0.1:\(peers[1].port)")
+        #expect(report.members.map(\.name) == ["node-1", "node-2", "node-3"])
+        #expect(report.members.map(\.address) == peers.map { "127.0.0.1:\($0.port)" })
+        #expect(report.members.allSatisfy { $0.state == "alive" })
+
+        // A second peek through the single-dash alias; then every peer still knows exactly its three.
+        let table = try RingctlBinary.run(
+            ["members", "--transport", "memberlist", "-memberlist.join", "127.0.0.1:\(peers[0].port)"])
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        #expect(table.stdout.contains("alive: 3"))
+        for peer in peers {
+            let status = try #require(peer.status())
+            #expect(Set(status.members.map(\.name)) == ["node-1", "node-2", "node-3"], "\(peer.name): \(status)")
+        }
+    }
+
+    @Test("kv on a plain memberlist cluster: no keys, exit 0")
+    func kvOfPlainCluster() throws {
+        let peer = try GoPeer(name: "solo")
+        defer { peer.stop() }
+        let result = try RingctlBinary.run(["kv", "--transport", "memberlist", "-j", "127.0.0.1:\(peer.port)"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("0 keys, from 127.0.0.1:\(peer.port)"))
+    }
+
+    @Test("a seed that says nothing: timed out, exit 69; the next seed is still tried")
+    func silentSeed() throws {
+        let silent = try LoopbackSocket(.tcp)
+        defer { silent.close() }
+        let refused = try LoopbackSocket.freePort(.tcp)
+        let result = try RingctlBinary.run(
+            ["members", "-j", "127.0.0.1:\(silent.port)", "-j", "127.0.0.1:\(refused)", "--timeout", "300ms"])
+        #expect(result.status == 69, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("no seed answered"))
+        #expect(result.stderr.contains("127.0.0.1:\(silent.port) did not answer within 300ms while reading the push/pull reply"))
+        #expect(result.stderr.contains("127.0.0.1:\(refused) refused the connection"))
+    }
+
+    @Test("a memberlist seed that closes at once: a clear error, exit 69")
+    func closingSeed() throws {
+        let closing = try LoopbackResponder(reply: [])
+        defer { closing.close() }
+        let result = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", closing.address])
+        #expect(result.status == 69, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("\(closing.address) closed the connection without replying"))
+    }
+
+    @Test("a dskit seed that closes at once: label mismatch named as the likely cause, exit 76")
+    func closingDskitSeed() throws {
+        let closing = try LoopbackResponder(reply: [])
+        defer { closing.close() }
+        let result = try RingctlBinary.run(["members", "-j", closing.address, "-memberlist.cluster-label", "mimir"])
+        #expect(result.status == 76, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("we sent cluster label \"mimir\""))
+        #expect(result.stderr.contains("hint:"))
+    }
+
+    @Test("a seed that replies with garbage: undecodable, exit 76")
+    func garbageSeed() throws {
+        let garbage = try LoopbackResponder(reply: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))
+        defer { garbage.close() }
+        let result = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", garbage.address])
+        #expect(result.status == 76, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("\(garbage.address)'s reply is not a memberlist push/pull"))
+    }
+
+    @Test("kv over dskit framing: the ring key a dskit-shaped listener holds, with codec and size")
+    func kvOverDskit() throws {
+        // mlpeer speaks only the standard transport so far: a Swift listener plays the dskit node. It replies to
+        // whatever arrives (LoopbackResponder does not check the request; MemberlistTests' dskit node does).
+        // Encoded once: the protobuf map order (hence the snappy size) can differ between two encodings.
+        let value = RingDescription.synthetic(instances: 3, tokensPerInstance: 16, zones: 3).codecValue()
+        let state = KVState(pairs: [
+            KeyValuePair(key: "collectors/ring", value: value, codec: .ringDesc,
+                         updateTimeMillis: 1_767_225_600_000),
+            KeyValuePair(key: "old", value: [], codec: .ringDesc, deleted: true),
+        ])
+        let node = PushNodeState(
+            name: "ingester-0", address: NodeAddress(ipv4: 127, 0, 0, 1), port: 7946,
+            meta: try NodeMeta(role: .member, zone: "zone-a").bytes(), incarnation: 2, state: .alive,
+            vsn: ProtocolVersions.memberlistDefault.vsn)
+        let reply = try StreamEnvelope(
+            message: .pushPull(PushPull(join: false, nodes: [node], userState: state.fullStateBytes()))
+        ).encoded(direction: .listener)
+        let listener = try LoopbackResponder(reply: reply)
+        defer { listener.close() }
+
+        let kv = try RingctlBinary.run(["kv", "-j", listener.address, "-o", "json"])
+        #expect(kv.status == 0, "stderr: \(kv.stderr)")
+        struct Keys: Decodable {
+            struct Key: Decodable {
+                let key: String
+                let codec: String
+                let value_bytes: Int
+                let deleted: Bool
+            }
+            let keys: [Key]
+        }
+        let keys = try JSONDecoder().decode(Keys.self, from: Data(kv.stdout.utf8)).keys
+        #expect(keys.map(\.key) == ["collectors/ring", "old"])
+        #expect(keys.first?.codec == "ringDesc" && keys.first?.value_bytes == value.count)
+        #expect(keys.map(\.deleted) == [false, true])
+
+        let members = try RingctlBinary.run(["members", "-j", listener.address])
+        #expect(members.status == 0, "stderr: \(members.stderr)")
+        let row = try #require(members.stdout.split(separator: "\n").first { $0.hasPrefix("ingester-0") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).suffix(2) == ["member", "zone-a"])
+    }
+
+    @Test("a dnssrv+ seed resolved through --dns-server")
+    func dnsSeed() throws {
+        let peer = try GoPeer(name: "node-1")
+        defer { peer.stop() }
+        let dns = try Dnsmasq(records: [
+            "srv-host=_memberlist._tcp.ring.test,node-1.ring.test,\(peer.port),10,5",
+            "host-record=node-1.ring.test,127.0.0.1",
+        ])
+        defer { dns.stop() }
+        let result = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "--dns-server", dns.server,
+            "-j", "dnssrv+_memberlist._tcp.ring.test", "-o", "json",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.members.map(\.name) == ["node-1"])
+    }
+
+    @Test("no seed: usage error, exit 64")
+    func noSeed() throws {
+        let result = try RingctlBinary.run(["members"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("-j/--join"))
+    }
+}

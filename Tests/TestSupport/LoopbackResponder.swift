@@ -1,0 +1,50 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP listener on 127.0.0.1 that answers every connection the same way, then closes it: a peer that closes
+/// at once, or one that sends garbage. Runs on its own thread until `close()`. (For a peer that accepts and says
+/// nothing, `LoopbackSocket(.tcp)` is enough: the kernel completes the handshake.)
+public final class LoopbackResponder: @unchecked Sendable {
+    // @unchecked: `listener` is written in init and by `close()`; the accept thread only reads it, and an accept
+    // on a closed descriptor just fails, which ends the thread.
+    public let port: UInt16
+    private let socket: LoopbackSocket
+    private let reply: [UInt8]
+
+    /// Answers each connection with `reply` (empty: closes without a word). The peer's request is read first
+    /// (up to what arrives within 100 ms), so the close is not a reset.
+    public init(reply: [UInt8]) throws {
+        self.socket = try LoopbackSocket(.tcp)
+        self.port = socket.port
+        self.reply = reply
+        let fd = socket.descriptor
+        let reply = reply
+        Thread.detachNewThread {
+            while true {
+                let connection = accept(fd, nil, nil)
+                guard connection >= 0 else { return }
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                if !reply.isEmpty {
+                    _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
+                _ = Glibc.close(connection)
+            }
+        }
+    }
+
+    /// "127.0.0.1:PORT".
+    public var address: String { "127.0.0.1:\(port)" }
+
+    public func close() {
+        _ = shutdown(socket.descriptor, Int32(SHUT_RDWR))
+        socket.close()
+    }
+
+    deinit { close() }
+}
