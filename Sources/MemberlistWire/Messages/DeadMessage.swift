@@ -21,25 +21,10 @@ public struct DeadMessage: MsgpackCodable {
     public var isLeave: Bool { from == node }
 
     public init(msgpack reader: inout MsgpackReader) throws(WireError) {
-        self.init()
-        let count = try reader.readMapHeader(field: "dead")
-        for _ in 0..<count {
-            switch try reader.readKey(field: "dead key") {
-            case "Incarnation": incarnation = try reader.readUnsigned(UInt32.self, field: "dead.Incarnation")
-            case "Node": node = try reader.readString(field: "dead.Node")
-            case "From": from = try reader.readString(field: "dead.From")
-            case let key: try reader.skipValue(field: "dead.\(key)")
-            }
-        }
+        (incarnation, node, from) = try NodeAccusation.decode(&reader, message: "dead")
     }
 
     public func encode(to writer: inout MsgpackWriter) {
-        writer.writeMapHeader(3)
-        writer.writeKey("From")
-        writer.writeString(from)
-        writer.writeKey("Incarnation")
-        writer.writeUnsigned(UInt64(incarnation))
-        writer.writeKey("Node")
-        writer.writeString(node)
+        NodeAccusation.encode(&writer, incarnation: incarnation, node: node, from: from)
     }
 }

@@ -57,8 +57,7 @@ public struct IndirectPingRequest: MsgpackCodable {
     }
 
     public func encode(to writer: inout MsgpackWriter) {
-        let hasAddress = !(sourceAddress?.bytes.isEmpty ?? true)
-        writer.writeMapHeader(5 + (hasAddress ? 1 : 0) + (sourceNode.isEmpty ? 0 : 1) + (sourcePort == 0 ? 0 : 1))
+        writer.writeMapHeader(5 + MsgpackWriter.sourceFieldCount(address: sourceAddress, node: sourceNode, port: sourcePort))
         writer.writeKey("Nack")
         writer.writeBool(nack)
         writer.writeKey("Node")
@@ -67,18 +66,7 @@ public struct IndirectPingRequest: MsgpackCodable {
         writer.writeUnsigned(UInt64(port))
         writer.writeKey("SeqNo")
         writer.writeUnsigned(UInt64(seqNo))
-        if hasAddress, let sourceAddress {
-            writer.writeKey("SourceAddr")
-            writer.writeBytes(sourceAddress.bytes)
-        }
-        if !sourceNode.isEmpty {
-            writer.writeKey("SourceNode")
-            writer.writeString(sourceNode)
-        }
-        if sourcePort != 0 {
-            writer.writeKey("SourcePort")
-            writer.writeUnsigned(UInt64(sourcePort))
-        }
+        writer.writeSourceFields(address: sourceAddress, node: sourceNode, port: sourcePort)
         writer.writeKey("Target")
         writer.writeBytes(target.bytes)
     }

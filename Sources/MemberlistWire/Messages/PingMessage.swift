@@ -45,24 +45,12 @@ public struct PingMessage: MsgpackCodable {
     }
 
     public func encode(to writer: inout MsgpackWriter) {
-        let hasAddress = !(sourceAddress?.bytes.isEmpty ?? true)
-        writer.writeMapHeader(2 + (hasAddress ? 1 : 0) + (sourceNode.isEmpty ? 0 : 1) + (sourcePort == 0 ? 0 : 1))
+        writer.writeMapHeader(2 + MsgpackWriter.sourceFieldCount(address: sourceAddress, node: sourceNode, port: sourcePort))
         writer.writeKey("Node")
         writer.writeString(node)
         writer.writeKey("SeqNo")
         writer.writeUnsigned(UInt64(seqNo))
-        if hasAddress, let sourceAddress {
-            writer.writeKey("SourceAddr")
-            writer.writeBytes(sourceAddress.bytes)
-        }
-        if !sourceNode.isEmpty {
-            writer.writeKey("SourceNode")
-            writer.writeString(sourceNode)
-        }
-        if sourcePort != 0 {
-            writer.writeKey("SourcePort")
-            writer.writeUnsigned(UInt64(sourcePort))
-        }
+        writer.writeSourceFields(address: sourceAddress, node: sourceNode, port: sourcePort)
     }
 }
 
@@ -76,5 +64,28 @@ extension MsgpackReader {
     /// Reads a `[]byte` address; nil reads as an empty address.
     mutating func readAddress(field: @autoclosure () -> String) throws(WireError) -> NodeAddress {
         NodeAddress(bytes: try readBytes(field: field()) ?? [])
+    }
+}
+
+extension MsgpackWriter {
+    /// How many of the omitempty SourceAddr/SourceNode/SourcePort fields (memberlist 0.2+) will be written.
+    static func sourceFieldCount(address: NodeAddress?, node: String, port: UInt16) -> Int {
+        (address?.bytes.isEmpty ?? true ? 0 : 1) + (node.isEmpty ? 0 : 1) + (port == 0 ? 0 : 1)
+    }
+
+    /// Writes the ping and indirect-ping source fields Go omits when empty, in Go's (sorted) key order.
+    mutating func writeSourceFields(address: NodeAddress?, node: String, port: UInt16) {
+        if let address, !address.bytes.isEmpty {
+            writeKey("SourceAddr")
+            writeBytes(address.bytes)
+        }
+        if !node.isEmpty {
+            writeKey("SourceNode")
+            writeString(node)
+        }
+        if port != 0 {
+            writeKey("SourcePort")
+            writeUnsigned(UInt64(port))
+        }
     }
 }

@@ -18,19 +18,36 @@ public struct SuspectMessage: MsgpackCodable {
     }
 
     public init(msgpack reader: inout MsgpackReader) throws(WireError) {
-        self.init()
-        let count = try reader.readMapHeader(field: "suspect")
-        for _ in 0..<count {
-            switch try reader.readKey(field: "suspect key") {
-            case "Incarnation": incarnation = try reader.readUnsigned(UInt32.self, field: "suspect.Incarnation")
-            case "Node": node = try reader.readString(field: "suspect.Node")
-            case "From": from = try reader.readString(field: "suspect.From")
-            case let key: try reader.skipValue(field: "suspect.\(key)")
-            }
-        }
+        (incarnation, node, from) = try NodeAccusation.decode(&reader, message: "suspect")
     }
 
     public func encode(to writer: inout MsgpackWriter) {
+        NodeAccusation.encode(&writer, incarnation: incarnation, node: node, from: from)
+    }
+}
+
+/// The body suspect and dead share (net.go: `Incarnation`, `Node`, `From`), decoded and encoded in one place.
+enum NodeAccusation {
+    static func decode(
+        _ reader: inout MsgpackReader, message: String
+    ) throws(WireError) -> (incarnation: UInt32, node: String, from: String) {
+        var incarnation: UInt32 = 0
+        var node = ""
+        var from = ""
+        let count = try reader.readMapHeader(field: message)
+        for _ in 0..<count {
+            switch try reader.readKey(field: "\(message) key") {
+            case "Incarnation": incarnation = try reader.readUnsigned(UInt32.self, field: "\(message).Incarnation")
+            case "Node": node = try reader.readString(field: "\(message).Node")
+            case "From": from = try reader.readString(field: "\(message).From")
+            case let key: try reader.skipValue(field: "\(message).\(key)")
+            }
+        }
+        return (incarnation, node, from)
+    }
+
+    /// Keys in the order Go writes them (sorted): From, Incarnation, Node.
+    static func encode(_ writer: inout MsgpackWriter, incarnation: UInt32, node: String, from: String) {
         writer.writeMapHeader(3)
         writer.writeKey("From")
         writer.writeString(from)
