@@ -16,7 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -46,11 +48,16 @@ let package = Package(
                 "MemberlistWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
         // The use cases: a request in, a Codable report out (members, kv).
-        .target(name: "Inspection", dependencies: ["Memberlist", "DskitKV", "Discovery"]),
+        .target(
+            name: "Inspection",
+            dependencies: ["Memberlist", "DskitKV", "Discovery", .product(name: "Yams", package: "Yams")]
+        ),
 
         // The command line: flags → request → library call → rendering → exit status.
         .executableTarget(
@@ -59,6 +66,7 @@ let package = Package(
                 "Discovery",
                 "DskitKV",
                 "Inspection",
+                "Memberlist",
                 "MemberlistWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -69,7 +77,11 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Memberlist", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"],
+            exclude: ["Fixtures"]
+        ),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
         .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
@@ -79,6 +91,7 @@ let package = Package(
                 "Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ],

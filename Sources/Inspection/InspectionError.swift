@@ -7,6 +7,8 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
     case noSeeds
     /// Every seed failed; each with why, in the order tried.
     case noSeedAnswered([SeedFailure])
+    /// A `--config.file` that cannot be used: missing, not YAML, or a key of the wrong type.
+    case configFile(path: String, key: String?, line: Int?, reason: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,9 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
             // Peer errors already start with the peer: don't say it twice.
             let lines = failures.map { "  " + ($0.reason.hasPrefix($0.seed) ? $0.reason : "\($0.seed): \($0.reason)") }
             return "no seed answered:\n" + lines.joined(separator: "\n")
+        case .configFile(let path, let key, let line, let reason):
+            let place = line.map { "\(path):\($0)" } ?? path
+            return key.map { "config file \(place): \($0) \(reason)" } ?? "config file \(place) \(reason)"
         }
     }
 }

@@ -3,6 +3,7 @@ import MemberlistWire
 /// The step of a conversation with a peer that failed.
 public enum PeerStep: String, Hashable, Sendable, CustomStringConvertible {
     case connect = "connecting"
+    case tlsHandshake = "completing the TLS handshake"
     case writePushPull = "sending the push/pull"
     case readReply = "reading the push/pull reply"
 
@@ -30,13 +31,20 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
     case unexpectedReply(peer: String, message: String)
     /// Reading or writing failed at the socket.
     case io(peer: String, step: PeerStep, reason: String)
+    /// The TLS handshake failed (untrusted certificate, wrong name, a peer without TLS).
+    case tlsHandshake(peer: String, failure: TLSFailure)
+    /// We spoke plain TCP and the peer answered with a TLS record: it expects TLS.
+    case peerSpeaksTLS(peer: String)
+    /// The peer's encrypted reply opens with none of our keys; `keyFiles` says where they came from.
+    case keyringMismatch(peer: String, keysTried: Int, keyFiles: [String])
 
     /// The peer the error is about.
     public var peer: String {
         switch self {
         case .invalidPeerAddress(let peer), .connectionRefused(let peer), .timedOut(let peer, _, _),
             .connectFailed(let peer, _), .peerClosed(let peer, _, _, _, _), .replyTooLarge(let peer, _),
-            .undecodableReply(let peer, _), .unexpectedReply(let peer, _), .io(let peer, _, _):
+            .undecodableReply(let peer, _), .unexpectedReply(let peer, _), .io(let peer, _, _),
+            .tlsHandshake(let peer, _), .peerSpeaksTLS(let peer), .keyringMismatch(let peer, _, _):
             return peer
         }
     }
@@ -45,7 +53,8 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
     /// protocol rejects: a configuration or protocol problem rather than an unreachable peer.
     public var isProtocolMismatch: Bool {
         switch self {
-        case .undecodableReply, .unexpectedReply, .replyTooLarge: return true
+        case .undecodableReply, .unexpectedReply, .replyTooLarge, .tlsHandshake, .peerSpeaksTLS, .keyringMismatch:
+            return true
         case .peerClosed(_, _, let received, let transport, _): return transport == .dskit && received == 0
         default: return false
         }
@@ -79,6 +88,14 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
             return "\(peer) answered the push/pull with \(message)"
         case .io(let peer, let step, let reason):
             return "\(step) \(peer) failed: \(reason)"
+        case .tlsHandshake(let peer, let failure):
+            return "\(peer) failed the TLS handshake: \(failure)"
+        case .peerSpeaksTLS(let peer):
+            return "\(peer) answered with TLS, but ringctl spoke plain TCP: the cluster uses TLS"
+        case .keyringMismatch(let peer, let keysTried, let keyFiles):
+            let files = keyFiles.isEmpty ? "" : " (from \(keyFiles.joined(separator: ", ")))"
+            return "\(peer)'s encrypted reply opens with none of our \(keysTried) key(s)\(files): the cluster "
+                + "uses another secret key"
         }
     }
 

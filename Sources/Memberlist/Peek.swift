@@ -8,6 +8,9 @@ import NIOPosix
 //   dialer → listener   [2 (dskit only)][label header (if any)][6][pushPullHeader{Nodes: 0, UserStateLen: 0}]
 //   listener → dialer   [6][pushPullHeader][node states…][user state]   (maybe compressed; no marker, no label)
 //
+// With a keyring both directions are encrypted ([10][length][AES-GCM], the label as additional data); with TLS
+// (dskit transport only) the same bytes go inside a TLS connection.
+//
 // The peer merges an empty list, so it learns nothing about us, and replies with its whole member list and
 // delegate state (dskit: the KV full state). Then we close.
 
@@ -21,16 +24,26 @@ public struct PeekConfiguration: Hashable, Sendable {
     public var timeout: Duration
     /// The largest reply accepted before giving up.
     public var maxReplySize: Int
+    /// TLS (dskit transport), built once from `TLSSettings.makeClient()`; nil for plain TCP.
+    public var tls: TLSClient?
+    /// The cluster's gossip keys (standard transport's encryption); nil when it does not encrypt.
+    public var keyring: Keyring?
+    /// Where the keys came from (file paths), for error messages.
+    public var keyFiles: [String]
 
     /// A peek configuration.
     public init(
         transport: TransportKind = .dskit, clusterLabel: String = "", timeout: Duration = .seconds(5),
-        maxReplySize: Int = WireLimits.maxDecompressed + 1024
+        maxReplySize: Int = WireLimits.maxDecompressed + 1024, tls: TLSClient? = nil, keyring: Keyring? = nil,
+        keyFiles: [String] = []
     ) {
         self.transport = transport
         self.clusterLabel = clusterLabel
         self.timeout = timeout
         self.maxReplySize = maxReplySize
+        self.tls = tls
+        self.keyring = keyring
+        self.keyFiles = keyFiles
     }
 }
 
@@ -48,12 +61,16 @@ public struct PeekResult: Hashable, Sendable {
 
 /// One push/pull with one peer that leaves no trace in the cluster.
 public enum Peek {
-    /// The bytes the dialer writes: marker (dskit), label, empty push/pull.
-    public static func request(transport: TransportKind, clusterLabel: String) throws(WireError) -> [UInt8] {
+    /// The bytes the dialer writes: marker (dskit), label, empty push/pull (encrypted with the keyring's
+    /// primary key when one is given, in encryption version 1, what memberlist sends at protocol version ≥ 2).
+    public static func request(
+        transport: TransportKind, clusterLabel: String, keyring: Keyring? = nil
+    ) throws(WireError) -> [UInt8] {
         let envelope = StreamEnvelope(
             message: .pushPull(PushPull(join: false, nodes: [], userState: [])),
-            label: clusterLabel.isEmpty ? nil : clusterLabel)
-        let stream = try envelope.encoded(direction: .dialer)
+            label: clusterLabel.isEmpty ? nil : clusterLabel,
+            encryption: keyring == nil ? nil : .unpadded)
+        let stream = try envelope.encoded(direction: .dialer, keyring: keyring)
         switch transport {
         case .dskit: return [DskitFrameKind.stream.rawValue] + stream
         case .memberlist: return stream
@@ -62,15 +79,18 @@ public enum Peek {
 
     /// Connects to `peer` ("host:port"), exchanges push/pulls and closes; every step is bounded by the timeout.
     public static func run(peer: String, configuration: PeekConfiguration) async throws(MemberlistError) -> PeekResult {
-        let (host, port) = try PeerAddress.split(peer)
+        _ = try PeerAddress.split(peer)
         let request: [UInt8]
         do {
-            request = try Self.request(transport: configuration.transport, clusterLabel: configuration.clusterLabel)
+            request = try Self.request(
+                transport: configuration.transport, clusterLabel: configuration.clusterLabel,
+                keyring: configuration.keyring)
         } catch {
             throw .undecodableReply(peer: peer, underlying: error)
         }
         let deadline = ContinuousClock.now.advanced(by: configuration.timeout)
-        let channel = try await connect(peer: peer, host: host, port: port, configuration: configuration)
+        let channel = try await PeerDialer.connect(
+            peer: peer, tls: configuration.tls, timeout: configuration.timeout, deadline: deadline)
         do {
             let envelope = try await channel.executeThenClose { inbound, outbound in
                 let written = try await withDeadline(
@@ -119,43 +139,6 @@ public enum Peek {
         }
     }
 
-    private static func connect(
-        peer: String, host: String, port: Int, configuration: PeekConfiguration
-    ) async throws(MemberlistError) -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        let milliseconds = max(1, configuration.timeout.components.seconds * 1000
-            + configuration.timeout.components.attoseconds / 1_000_000_000_000_000)
-        do {
-            return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(milliseconds))
-                .connect(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch ChannelError.connectTimeout(_) {
-            throw .timedOut(peer: peer, step: .connect, after: configuration.timeout)
-        } catch let error as NIOConnectionError {
-            let errors = error.connectionErrors.map(\.error)
-            if errors.contains(where: { ($0 as? IOError)?.errnoCode == ECONNREFUSED }) {
-                throw .connectionRefused(peer: peer)
-            }
-            if errors.contains(where: {
-                if case .connectTimeout = $0 as? ChannelError { return true }
-                return false
-            }) {
-                throw .timedOut(peer: peer, step: .connect, after: configuration.timeout)
-            }
-            if let dnsError = error.dnsAError ?? error.dnsAAAAError, errors.isEmpty {
-                throw .connectFailed(peer: peer, reason: "cannot resolve \(host): \(dnsError)")
-            }
-            throw .connectFailed(peer: peer, reason: errors.map { "\($0)" }.joined(separator: "; "))
-        } catch let error as IOError where error.errnoCode == ECONNREFUSED {
-            throw .connectionRefused(peer: peer)
-        } catch {
-            throw .connectFailed(peer: peer, reason: "\(error)")
-        }
-    }
-
     private static func readReply(
         _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, peer: String, configuration: PeekConfiguration
     ) async throws -> StreamEnvelope {
@@ -166,14 +149,22 @@ public enum Peek {
                 if received.count > configuration.maxReplySize {
                     throw MemberlistError.replyTooLarge(peer: peer, limit: configuration.maxReplySize)
                 }
+                if configuration.tls == nil && TLSRecord.starts(received) {
+                    throw MemberlistError.peerSpeaksTLS(peer: peer)
+                }
                 do throws(WireError) {
                     // The listener's reply has no label header; the label still authenticates encryption.
                     if let (envelope, _) = try StreamEnvelope.decodeIfComplete(
-                        received, direction: .listener, expectedLabel: configuration.clusterLabel)
+                        received, direction: .listener, expectedLabel: configuration.clusterLabel,
+                        keyring: configuration.keyring)
                     {
                         return envelope
                     }
                 } catch {
+                    if case .decryptionFailed(let keysTried) = error {
+                        throw MemberlistError.keyringMismatch(
+                            peer: peer, keysTried: keysTried, keyFiles: configuration.keyFiles)
+                    }
                     throw MemberlistError.undecodableReply(peer: peer, underlying: error)
                 }
             }
@@ -182,9 +173,21 @@ public enum Peek {
         } catch {
             throw MemberlistError.io(peer: peer, step: .readReply, reason: "\(error)")
         }
+        if configuration.tls == nil && !received.isEmpty && TLSRecord.starts(received) {
+            throw MemberlistError.peerSpeaksTLS(peer: peer)
+        }
         throw MemberlistError.peerClosed(
             peer: peer, step: .readReply, received: received.count, transport: configuration.transport,
             label: configuration.clusterLabel)
+    }
+}
+
+/// Recognises the start of a TLS record (an alert or handshake from a TLS listener answering plain bytes):
+/// content type 21 or 22, then major version 3. Neither 21 nor 22 is a memberlist message type.
+enum TLSRecord {
+    static func starts(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, first == 21 || first == 22 else { return false }
+        return bytes.count < 2 || bytes[1] == 3
     }
 }
 

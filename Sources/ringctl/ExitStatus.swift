@@ -52,13 +52,14 @@ enum ExitStatus: Int32, Comparable {
         case let error as InspectionError:
             switch error {
             case .noSeeds: self = .usage
+            case .configFile: self = .configuration
             // The seed that most needs a human decides: one that answered garbage beats one that was down.
             case .noSeedAnswered(let failures):
                 self = failures.map { ExitStatus(of: $0.error) }.max() ?? .unavailable
             }
         case is SeedResolvedToNothing:
             self = .unavailable
-        case is KeyFiles.Failure:
+        case is KeyFiles.Failure, is TLSConfigurationError:
             self = .configuration
         case is RingFileError, is DskitKVError, is WireError, is CaptureError:
             self = .protocolMismatch
@@ -75,6 +76,7 @@ enum ExitStatus: Int32, Comparable {
         case let error as RingFileError: (error.description, error.hint)
         case let error as CaptureError: (error.description, error.hint)
         case let error as KeyFiles.Failure: (error.description, error.hint)
+        case let error as TLSConfigurationError: (tlsFileMessage(error), tlsFileHint(error))
         case let error as InputFile.Failure: (error.description, error.hint)
         case let error as ValidationError: (error.message, nil)
         case let error as MemberlistError: (error.description, memberlistHint(error))
@@ -97,11 +99,62 @@ enum ExitStatus: Int32, Comparable {
         }
     }
 
+    /// The flag (and its dskit spelling) that names a TLS file.
+    private static func tlsFlag(_ file: TLSConfigurationError.File) -> String {
+        switch file {
+        case .certificate: "--tls-cert-path (-memberlist.tls-cert-path)"
+        case .key: "--tls-key-path (-memberlist.tls-key-path)"
+        case .ca: "--tls-ca-path (-memberlist.tls-ca-path)"
+        }
+    }
+
+    private static func tlsFileMessage(_ error: TLSConfigurationError) -> String {
+        error.path.isEmpty
+            ? "\(tlsFlag(error.file)) \(error.reason)"
+            : "\(error.description), given with \(tlsFlag(error.file)) or the config file"
+    }
+
+    private static func tlsFileHint(_ error: TLSConfigurationError) -> String {
+        switch error.file {
+        case .certificate, .ca: "give a readable PEM file (-----BEGIN CERTIFICATE-----), as dskit's TLS flags take"
+        case .key: "give the PEM private key (-----BEGIN PRIVATE KEY-----) that belongs to --tls-cert-path"
+        }
+    }
+
+    private static func tlsHint(_ failure: TLSFailure) -> String {
+        switch failure {
+        case .untrustedCertificate:
+            "give the CA that signed the cluster's certificates with --tls-ca-path, or (testing only) "
+                + "--tls-insecure-skip-verify"
+        case .nameMismatch:
+            "set --tls-server-name to a name the certificate carries (its DNS or IP SAN), or (testing only) "
+                + "--tls-insecure-skip-verify"
+        case .notTLS, .closedDuringHandshake:
+            "the seed may not use TLS: drop --tls (and tls_enabled in the config file), or check the port"
+        case .other:
+            "check --tls-ca-path, --tls-server-name, --tls-cert-path/--tls-key-path against the cluster's "
+                + "-memberlist.tls-* settings"
+        }
+    }
+
     private static func memberlistHint(_ error: MemberlistError) -> String? {
         switch error {
+        case .tlsHandshake(_, let failure):
+            tlsHint(failure)
+        case .peerSpeaksTLS:
+            "pass --tls (-memberlist.tls-enabled) with the cluster's --tls-ca-path, as its -memberlist.tls-* "
+                + "flags say"
+        case .keyringMismatch(_, _, let keyFiles):
+            "the key in \(keyFiles.isEmpty ? "--secret-key-file" : keyFiles.joined(separator: ", ")) is not one "
+                + "of the cluster's: give its current key (the first --secret-key-file encrypts; add each key "
+                + "of a rotation as another --secret-key-file)"
+        case .undecodableReply(_, .keyringRequired):
+            "the cluster encrypts gossip: give its key with --secret-key-file FILE"
+        case .undecodableReply(_, .unexpectedMessageType(_, _, let context)) where context.contains("encrypted"):
+            "the seed answered without encryption: the cluster has no secret key, drop --secret-key-file"
         case .peerClosed(_, _, 0, .dskit, _):
             "pass the cluster's -memberlist.cluster-label with --cluster-label (or none if it has none); "
-                + "a plain memberlist cluster needs --transport memberlist"
+                + "a plain memberlist cluster needs --transport memberlist; a TLS cluster needs --tls"
         case .undecodableReply(_, .labelMismatch), .undecodableReply(_, .unknownFrameKind):
             "check --transport (dskit or memberlist) and --cluster-label against the cluster's configuration"
         case .undecodableReply, .unexpectedReply:
@@ -117,6 +170,10 @@ enum ExitStatus: Int32, Comparable {
     }
 
     private static func inspectionHint(_ error: InspectionError) -> String? {
+        if case .configFile = error {
+            return "give the service's YAML config (what it reads with -config.file); ringctl reads its top-level "
+                + "memberlist: block, and flags override it"
+        }
         guard case .noSeedAnswered(let failures) = error else { return nil }
         // The hint for the failure that decided the exit status.
         let worst = failures.max { ExitStatus(of: $0.error) < ExitStatus(of: $1.error) }

@@ -1,8 +1,10 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A TCP server on 127.0.0.1 (kernel-chosen port) that runs `handler` for each connection, then closes it:
 /// the peers that do what real ones do wrong (silence, garbage, closing, a dskit node checking its label).
+/// With `tls` every connection is a TLS server connection first (the handler sees the plaintext).
 final class LoopbackServer: Sendable {
     typealias Handler = @Sendable (
         NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>
@@ -20,13 +22,17 @@ final class LoopbackServer: Sendable {
 
     /// Serves connections with `handler` for the duration of `body`.
     static func with<Result: Sendable>(
+        tls: NIOSSLContext? = nil,
         _ handler: @escaping Handler, _ body: (LoopbackServer) async throws -> Result
     ) async throws -> Result {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                    if let tls {
+                        try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }
         let server = LoopbackServer(port: channel.channel.localAddress?.port ?? 0, channel: channel)

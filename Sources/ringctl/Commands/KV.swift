@@ -17,7 +17,8 @@ struct KV: AsyncParsableCommand {
 
             Exit status: 0 a seed answered; 64 usage; 69 no seed answered; 76 a seed replied with something \
             undecodable (including a KV state that stops decoding), or a dskit seed closed without replying \
-            (most likely a cluster label mismatch).
+            (most likely a cluster label mismatch), or TLS or the gossip key did not match; 78 a TLS, key or \
+            config file is unusable.
             """
     )
 
@@ -28,7 +29,8 @@ struct KV: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let peek = try await cluster.seeds().peek(cluster.peekConfiguration)
+            let resolved = try cluster.resolved()
+            let peek = try await resolved.seeds.peek(resolved.peek)
             let report = KVKeysReport(peek)
             switch output {
             case .json: print(try JSONOutput.render(report))

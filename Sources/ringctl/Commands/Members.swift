@@ -24,10 +24,13 @@ struct Members: AsyncParsableCommand {
               ringctl members -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -o wide
               ringctl members -j 10.0.0.3:7946 -memberlist.cluster-label pyroscope --state suspect --state dead
               ringctl members --transport memberlist -j 127.0.0.1:7946 -o json | jq '.members[].name'
+              ringctl members -config.file /etc/pyroscope/config.yaml --tls-ca-path ca.crt
+              ringctl members --transport memberlist -j 10.0.0.3:7946 --secret-key-file gossip.key
 
             Exit status: 0 a seed answered; 64 usage; 69 no seed answered (refused, timed out, closed); \
             76 a seed replied with something undecodable, or a dskit seed closed without replying (most \
-            likely a cluster label mismatch).
+            likely a cluster label mismatch), or TLS or the gossip key did not match; 78 a TLS, key or config \
+            file is unusable.
             """
     )
 
@@ -42,7 +45,8 @@ struct Members: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let peek = try await cluster.seeds().peek(cluster.peekConfiguration)
+            let resolved = try cluster.resolved()
+            let peek = try await resolved.seeds.peek(resolved.peek)
             let report = MembersReport(peek, transport: cluster.transport).filtered(states: Set(state))
             switch output {
             case .json: print(try JSONOutput.render(report))

@@ -1,0 +1,214 @@
+import Foundation
+import Memberlist
+import Yams
+
+// The `memberlist:` block of a Pyroscope / Mimir / Loki / Tempo YAML configuration (dskit's memberlist KV
+// config, kv/memberlist/memberlist_client.go `KVConfig`, YAML names as in its struct tags):
+//
+//   memberlist:
+//     join_members: [dns+pyroscope-memberlist.pyroscope.svc.cluster.local:7946]
+//     bind_port: 7946
+//     cluster_label: pyroscope-prod
+//     tls_enabled: true
+//     tls_ca_path: /etc/pyroscope/tls/ca.crt
+//     gossip_interval: 200ms
+//
+// Only the keys ringctl uses are read; every other key (and every other top-level block) is ignored.
+
+/// What a service's YAML configuration says about its memberlist cluster. Absent keys are nil.
+public struct ClusterConfigFile: Hashable, Sendable {
+    /// The file it was read from.
+    public var path: String
+    /// `join_members`: the seeds.
+    public var joinMembers: [String]?
+    /// `bind_addr`: the addresses the node listens on.
+    public var bindAddresses: [String]?
+    /// `bind_port`.
+    public var bindPort: Int?
+    /// `advertise_addr`.
+    public var advertiseAddress: String?
+    /// `advertise_port`.
+    public var advertisePort: Int?
+    /// `cluster_label`.
+    public var clusterLabel: String?
+    /// `cluster_label_verification_disabled`.
+    public var clusterLabelVerificationDisabled: Bool?
+    /// `tls_enabled`, `tls_cert_path`, `tls_key_path`, `tls_ca_path`, `tls_server_name`,
+    /// `tls_insecure_skip_verify`; only the keys present are set.
+    public var tlsEnabled: Bool?
+    public var tlsCertPath: String?
+    public var tlsKeyPath: String?
+    public var tlsCAPath: String?
+    public var tlsServerName: String?
+    public var tlsInsecureSkipVerify: Bool?
+    /// The gossip tuning, as written (Go durations such as "200ms"): what `lag` advises changing.
+    public var gossipInterval: String?
+    /// `gossip_nodes`.
+    public var gossipNodes: Int?
+    /// `pullpush_interval` (a Go duration, as written).
+    public var pullPushInterval: String?
+    /// `retransmit_factor`.
+    public var retransmitFactor: Int?
+
+    /// An empty configuration (every key absent).
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Reads and parses the file at `path`.
+    public init(contentsOf path: String) throws(InspectionError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw .configFile(
+                path: path, key: nil, line: nil,
+                reason: exists ? "cannot be read (permissions? a directory?)" : "does not exist")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .configFile(path: path, key: nil, line: nil, reason: "is not UTF-8 text")
+        }
+        try self.init(yaml: text, path: path)
+    }
+
+    /// Parses YAML text; `path` names it in errors.
+    public init(yaml: String, path: String) throws(InspectionError) {
+        self.init(path: path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw .configFile(path: path, key: nil, line: Self.line(of: error), reason: "is not valid YAML: "
+                + Self.firstLine(of: error))
+        } catch {
+            throw .configFile(path: path, key: nil, line: nil, reason: "is not valid YAML: \(error)")
+        }
+        guard let root else { return }  // an empty file configures nothing
+        guard let top = root.mapping else {
+            throw .configFile(
+                path: path, key: nil, line: root.mark?.line, reason: "is not a YAML mapping of configuration blocks")
+        }
+        guard let block = top["memberlist"] else { return }
+        if block.null != nil { return }
+        guard let memberlist = block.mapping else {
+            throw Self.wrongType(path: path, key: "memberlist", node: block, expected: "a mapping")
+        }
+        let reader = BlockReader(path: path, mapping: memberlist)
+        joinMembers = try reader.strings("join_members")
+        bindAddresses = try reader.strings("bind_addr")
+        bindPort = try reader.int("bind_port")
+        advertiseAddress = try reader.string("advertise_addr")
+        advertisePort = try reader.int("advertise_port")
+        clusterLabel = try reader.string("cluster_label")
+        clusterLabelVerificationDisabled = try reader.bool("cluster_label_verification_disabled")
+        tlsEnabled = try reader.bool("tls_enabled")
+        tlsCertPath = try reader.string("tls_cert_path")
+        tlsKeyPath = try reader.string("tls_key_path")
+        tlsCAPath = try reader.string("tls_ca_path")
+        tlsServerName = try reader.string("tls_server_name")
+        tlsInsecureSkipVerify = try reader.bool("tls_insecure_skip_verify")
+        gossipInterval = try reader.string("gossip_interval")
+        gossipNodes = try reader.int("gossip_nodes")
+        pullPushInterval = try reader.string("pullpush_interval")
+        retransmitFactor = try reader.int("retransmit_factor")
+    }
+
+    /// The TLS settings the file gives (absent keys off or empty).
+    public var tlsSettings: TLSSettings {
+        TLSSettings(
+            enabled: tlsEnabled ?? false, certPath: tlsCertPath ?? "", keyPath: tlsKeyPath ?? "",
+            caPath: tlsCAPath ?? "", serverName: tlsServerName ?? "",
+            insecureSkipVerify: tlsInsecureSkipVerify ?? false)
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    /// Yams' description without the source snippet it appends (the line number says where).
+    private static func firstLine(of error: YamlError) -> String {
+        let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        // "3:5: error: parser: did not find expected key" → "did not find expected key"
+        if let range = text.range(of: "error: ") {
+            return String(text[range.upperBound...])
+        }
+        return text
+    }
+
+    fileprivate static func wrongType(path: String, key: String, node: Node, expected: String) -> InspectionError {
+        let found: String
+        switch node {
+        case .scalar(let scalar): found = "\"\(scalar.string)\""
+        case .mapping: found = "a mapping"
+        case .sequence: found = "a list"
+        case .alias: found = "an alias"
+        }
+        return .configFile(path: path, key: key, line: node.mark?.line, reason: "must be \(expected), not \(found)")
+    }
+}
+
+/// Reads typed values out of the `memberlist:` mapping; each error names the key and its line.
+private struct BlockReader {
+    let path: String
+    let mapping: Node.Mapping
+
+    private func node(_ key: String) -> Node? {
+        guard let node = mapping[key] else { return nil }
+        // `key:` with nothing after it, or `key: null`, is the same as leaving it out (Go leaves the default).
+        if case .scalar(let scalar) = node, scalar.style == .plain, node.null != nil { return nil }
+        return node
+    }
+
+    func string(_ key: String) throws(InspectionError) -> String? {
+        guard let node = node(key) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            throw ClusterConfigFile.wrongType(
+                path: path, key: "memberlist.\(key)", node: node,
+                expected: "a string")
+        }
+        return scalar.string
+    }
+
+    func strings(_ key: String) throws(InspectionError) -> [String]? {
+        guard let node = node(key) else { return nil }
+        switch node {
+        case .scalar(let scalar):
+            // dskit's string lists also take one comma-separated string on the command line; YAML gives a list,
+            // but a single value is read as one entry.
+            return [scalar.string]
+        case .sequence(let sequence):
+            var values: [String] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    throw ClusterConfigFile.wrongType(
+                        path: path, key: "memberlist.\(key)", node: item, expected: "a list of strings")
+                }
+                values.append(scalar.string)
+            }
+            return values
+        default:
+            throw ClusterConfigFile.wrongType(
+                path: path, key: "memberlist.\(key)", node: node, expected: "a list of strings")
+        }
+    }
+
+    func int(_ key: String) throws(InspectionError) -> Int? {
+        guard let node = node(key) else { return nil }
+        guard let value = node.int else {
+            throw ClusterConfigFile.wrongType(path: path, key: "memberlist.\(key)", node: node, expected: "an integer")
+        }
+        return value
+    }
+
+    func bool(_ key: String) throws(InspectionError) -> Bool? {
+        guard let node = node(key) else { return nil }
+        guard let value = node.bool else {
+            throw ClusterConfigFile.wrongType(
+                path: path, key: "memberlist.\(key)", node: node, expected: "true or false")
+        }
+        return value
+    }
+}

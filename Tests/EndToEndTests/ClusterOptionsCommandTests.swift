@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The binary's cluster options beyond seeds: `--config.file`, `--secret-key-file`, the TLS flags, with the
+/// exit statuses and hints each failure gives.
+@Suite("ringctl --config.file / --secret-key-file / --tls (the binary)")
+struct ClusterOptionsCommandTests {
+    static let sampleConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/pyroscope-config.yaml").path
+
+    struct Report: Decodable {
+        struct Member: Decodable { let name: String }
+        let seed: String
+        let members: [Member]
+    }
+
+    /// A file in a fresh temporary directory holding `contents`.
+    static func temporaryFile(_ name: String, _ contents: [UInt8]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ringctl-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try Data(contents).write(to: url)
+        return url.path
+    }
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        try temporaryFile(name, Array(text.utf8))
+    }
+
+    // MARK: - --config.file
+
+    @Test(
+        "--config.file gives the seeds; -j overrides join_members",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func configFileSeeds() throws {
+        let peer = try GoPeer(name: "from-config")
+        defer { peer.stop() }
+        let refused = try LoopbackSocket.freePort(.tcp)
+        let config = try Self.temporaryFile("loki.yaml", """
+            server:
+              http_listen_port: 3100
+            memberlist:
+              join_members:
+                - 127.0.0.1:\(refused)
+                - 127.0.0.1:\(peer.port)
+              gossip_interval: 1s
+            """)
+        let fromFile = try RingctlBinary.run(
+            ["members", "--transport", "memberlist", "-config.file", config, "-o", "json"])
+        #expect(fromFile.status == 0, "stderr: \(fromFile.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(fromFile.stdout.utf8))
+        #expect(report.seed == "127.0.0.1:\(peer.port)")
+        #expect(report.members.map(\.name) == ["from-config"])
+
+        // -j replaces the file's list: only the refused seed is asked, so it fails, naming that seed alone.
+        let overridden = try RingctlBinary.run(
+            ["members", "--transport", "memberlist", "--config.file", config, "-j", "127.0.0.1:\(refused)"])
+        #expect(overridden.status == 69, "stderr: \(overridden.stderr)")
+        #expect(overridden.stderr.contains("127.0.0.1:\(refused) refused the connection"))
+        #expect(!overridden.stderr.contains("127.0.0.1:\(peer.port)"))
+    }
+
+    @Test("the sample Pyroscope config: its TLS files are checked before any seed is asked; flags override them")
+    func sampleConfigTLS() throws {
+        // tls_enabled: true with the standard transport is a usage error naming the file's key.
+        let standard = try RingctlBinary.run(["members", "--transport", "memberlist", "--config.file", Self.sampleConfig])
+        #expect(standard.status == 64, "stderr: \(standard.stderr)")
+        #expect(standard.stderr.contains("memberlist.tls_enabled in \(Self.sampleConfig)"))
+
+        // Over dskit, the file's CA (/etc/pyroscope/tls/ca.crt) does not exist here: exit 78 naming it and the flag.
+        let missingCA = try RingctlBinary.run(["members", "--config.file", Self.sampleConfig])
+        #expect(missingCA.status == 78, "stderr: \(missingCA.stderr)")
+        #expect(missingCA.stderr.contains("TLS CA file /etc/pyroscope/tls/ca.crt does not exist"))
+        #expect(missingCA.stderr.contains("--tls-ca-path (-memberlist.tls-ca-path)"))
+
+        // --tls-ca-path overrides the file's CA; the file's client certificate is the next missing file.
+        let certificates = try TestCertificates.shared()
+        let missingCertificate = try RingctlBinary.run(
+            ["members", "--config.file", Self.sampleConfig, "--tls-ca-path", certificates.caCertificate])
+        #expect(missingCertificate.status == 78, "stderr: \(missingCertificate.stderr)")
+        #expect(missingCertificate.stderr.contains("TLS certificate file /etc/pyroscope/tls/tls.crt does not exist"))
+    }
+
+    @Test("a missing config file, bad YAML, a wrong type: exit 78 naming the file, the key and the line")
+    func badConfigFiles() throws {
+        let missing = try RingctlBinary.run(["members", "--config.file", "/nonexistent/pyroscope.yaml"])
+        #expect(missing.status == 78, "stderr: \(missing.stderr)")
+        #expect(missing.stderr.contains("config file /nonexistent/pyroscope.yaml does not exist"))
+        #expect(missing.stderr.contains("hint:"))
+
+        let wrongType = try Self.temporaryFile("mimir.yaml", "memberlist:\n  join_members: [127.0.0.1:7946]\n  tls_enabled: yes please\n")
+        let typed = try RingctlBinary.run(["members", "--config.file", wrongType])
+        #expect(typed.status == 78, "stderr: \(typed.stderr)")
+        #expect(typed.stderr.contains("config file \(wrongType):3: memberlist.tls_enabled must be true or false"))
+
+        let badYAML = try Self.temporaryFile("bad.yaml", "memberlist:\n  join_members: [a, b\n")
+        let yaml = try RingctlBinary.run(["members", "--config.file", badYAML])
+        #expect(yaml.status == 78, "stderr: \(yaml.stderr)")
+        #expect(yaml.stderr.contains("config file \(badYAML):"))
+        #expect(yaml.stderr.contains("is not valid YAML"))
+
+        let noSeeds = try Self.temporaryFile("empty.yaml", "memberlist:\n  cluster_label: x\n")
+        let empty = try RingctlBinary.run(["members", "--config.file", noSeeds])
+        #expect(empty.status == 64, "stderr: \(empty.stderr)")
+        #expect(empty.stderr.contains("has no memberlist.join_members"))
+    }
+
+    // MARK: - --secret-key-file
+
+    @Test(
+        "--secret-key-file: the cluster's key lists the members; a wrong key exits 76 naming the file; a bad file 78",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func secretKeys() throws {
+        let key: [UInt8] = Array(1...32)
+        let peer = try GoPeer(name: "encrypted", ["--key", key.map { String(format: "%02x", $0) }.joined()])
+        defer { peer.stop() }
+        let seed = ["--transport", "memberlist", "-j", "127.0.0.1:\(peer.port)"]
+
+        let base64 = try Self.temporaryFile("gossip.key", Data(key).base64EncodedString() + "\n")
+        let right = try RingctlBinary.run(["members"] + seed + ["--secret-key-file", base64, "-o", "json"])
+        #expect(right.status == 0, "stderr: \(right.stderr)")
+        #expect(try JSONDecoder().decode(Report.self, from: Data(right.stdout.utf8)).members.map(\.name) == ["encrypted"])
+
+        let wrongFile = try Self.temporaryFile("old.key", Array(repeating: UInt8(7), count: 32))
+        let wrong = try RingctlBinary.run(["members"] + seed + ["--secret-key-file", wrongFile])
+        #expect(wrong.status == 76, "stderr: \(wrong.stderr)")
+        #expect(wrong.stderr.contains("opens with none of our 1 key(s)"))
+        #expect(wrong.stderr.contains("hint: the key in \(wrongFile) is not one of the cluster's"))
+
+        let none = try RingctlBinary.run(["members"] + seed)
+        #expect(none.status == 76, "stderr: \(none.stderr)")
+        #expect(none.stderr.contains("--secret-key-file"))
+
+        let badFile = try Self.temporaryFile("short.key", Array(repeating: UInt8(7), count: 5))
+        let bad = try RingctlBinary.run(["members"] + seed + ["--secret-key-file", badFile])
+        #expect(bad.status == 78, "stderr: \(bad.stderr)")
+        #expect(bad.stderr.contains("key file \(badFile)"))
+    }
+
+    // MARK: - TLS flags
+
+    @Test("TLS flag misuse is a usage error: --tls over the standard transport, a TLS path without --tls")
+    func tlsUsage() throws {
+        let standard = try RingctlBinary.run(["members", "--transport", "memberlist", "--tls", "-j", "127.0.0.1:7946"])
+        #expect(standard.status == 64, "stderr: \(standard.stderr)")
+        #expect(standard.stderr.contains("standard transport has no TLS"))
+
+        let pathOnly = try RingctlBinary.run(["members", "-memberlist.tls-ca-path", "ca.crt", "-j", "127.0.0.1:7946"])
+        #expect(pathOnly.status == 64, "stderr: \(pathOnly.stderr)")
+        #expect(pathOnly.stderr.contains("--tls-ca-path has no effect without --tls"))
+    }
+
+    @Test("a CA file that is not PEM: exit 78 naming the file and the flag")
+    func badCAFile() throws {
+        let certificates = try TestCertificates.shared()
+        let result = try RingctlBinary.run(
+            ["members", "-memberlist.tls-enabled", "-memberlist.tls-ca-path", certificates.notPEM, "-j", "127.0.0.1:7946"])
+        #expect(result.status == 78, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("TLS CA file \(certificates.notPEM) holds no valid PEM certificate"))
+        #expect(result.stderr.contains("--tls-ca-path"))
+    }
+
+    @Test("a real TLS server (openssl s_server) with a certificate from another CA: exit 76, the hint names --tls-ca-path")
+    func untrustedServer() throws {
+        let certificates = try TestCertificates.shared()
+        let port = try LoopbackSocket.freePort(.tcp)
+        let server = try ChildProcess("/usr/bin/openssl", [
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificates.serverCertificate,
+            "-key", certificates.serverKey, "-quiet", "-naccept", "4",
+        ])
+        defer { server.stop() }
+        try waitUntil("openssl s_server to listen on \(port)", deadline: .seconds(20)) {
+            if let exit = server.poll() { throw FixtureError.failed("s_server exited with \(exit): \(server.stderr)") }
+            return LoopbackSocket.isInUse(port, .tcp)
+        }
+        let untrusted = try RingctlBinary.run([
+            "members", "--tls", "--tls-ca-path", certificates.otherCACertificate, "-j", "127.0.0.1:\(port)",
+        ])
+        #expect(untrusted.status == 76, "stderr: \(untrusted.stderr)")
+        #expect(untrusted.stderr.contains("127.0.0.1:\(port) failed the TLS handshake: its certificate is not signed by a trusted CA"))
+        #expect(untrusted.stderr.contains("hint: give the CA that signed the cluster's certificates with --tls-ca-path"))
+
+        let mismatch = try RingctlBinary.run([
+            "members", "--tls", "--tls-ca-path", certificates.caCertificate, "--tls-server-name", "ingester.example",
+            "-j", "127.0.0.1:\(port)",
+        ])
+        #expect(mismatch.status == 76, "stderr: \(mismatch.stderr)")
+        #expect(mismatch.stderr.contains("not valid for \"ingester.example\""))
+        #expect(mismatch.stderr.contains("--tls-server-name"))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Inspection
+import Memberlist
+import Testing
+
+/// Reading the `memberlist:` block of a service's YAML configuration.
+@Suite("ClusterConfigFile")
+struct ClusterConfigFileTests {
+    static let sample = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("EndToEndTests/Fixtures/pyroscope-config.yaml").path
+
+    @Test("the sample Pyroscope config: every memberlist key ringctl reads, other keys and blocks ignored")
+    func sampleConfig() throws {
+        let file = try ClusterConfigFile(contentsOf: Self.sample)
+        #expect(file.joinMembers == [
+            "dns+pyroscope-memberlist.pyroscope.svc.cluster.local:7946",
+            "pyroscope-memberlist-fallback.pyroscope.svc.cluster.local:7946",
+        ])
+        #expect(file.bindAddresses == ["0.0.0.0"])
+        #expect(file.bindPort == 7946)
+        #expect(file.advertiseAddress == "10.42.0.17")
+        #expect(file.advertisePort == 7946)
+        #expect(file.clusterLabel == "pyroscope-prod")
+        #expect(file.clusterLabelVerificationDisabled == false)
+        #expect(file.gossipInterval == "200ms")
+        #expect(file.gossipNodes == 3)
+        #expect(file.pullPushInterval == "30s")
+        #expect(file.retransmitFactor == 4)
+        #expect(file.tlsSettings == TLSSettings(
+            enabled: true, certPath: "/etc/pyroscope/tls/tls.crt", keyPath: "/etc/pyroscope/tls/tls.key",
+            caPath: "/etc/pyroscope/tls/ca.crt", serverName: "pyroscope-memberlist.pyroscope.svc",
+            insecureSkipVerify: false))
+    }
+
+    @Test("no memberlist block, an empty block, an empty file, null values: everything absent")
+    func absent() throws {
+        for yaml in ["server:\n  http_listen_port: 4040\n", "memberlist:\n", "", "memberlist:\n  cluster_label:\n  tls_enabled: null\n"] {
+            let file = try ClusterConfigFile(yaml: yaml, path: "test.yaml")
+            #expect(file == ClusterConfigFile(path: "test.yaml"), "\(yaml)")
+        }
+    }
+
+    @Test("a single join_members string is one seed; numbers as strings stay text")
+    func scalars() throws {
+        let file = try ClusterConfigFile(
+            yaml: "memberlist:\n  join_members: 10.0.0.1:7946\n  cluster_label: 2024\n", path: "test.yaml")
+        #expect(file.joinMembers == ["10.0.0.1:7946"])
+        #expect(file.clusterLabel == "2024")
+    }
+
+    @Test("a key of the wrong type names the file, the key, its line and what was found")
+    func wrongTypes() {
+        let cases: [(String, String, Int, String)] = [
+            ("memberlist:\n  bind_port: 7946\n  tls_enabled: maybe\n", "memberlist.tls_enabled", 3, "\"maybe\""),
+            ("memberlist:\n  bind_port: seventy\n", "memberlist.bind_port", 2, "\"seventy\""),
+            ("memberlist:\n  join_members:\n    a: b\n", "memberlist.join_members", 3, "a mapping"),
+            ("memberlist:\n  cluster_label: [a, b]\n", "memberlist.cluster_label", 2, "a list"),
+        ]
+        for (yaml, key, line, found) in cases {
+            let error = #expect(throws: InspectionError.self) { try ClusterConfigFile(yaml: yaml, path: "c.yaml") }
+            guard case .configFile(let path, let errorKey, let errorLine, let reason) = error else {
+                Issue.record("expected configFile, got \(String(describing: error))")
+                continue
+            }
+            #expect(path == "c.yaml")
+            #expect(errorKey == key)
+            #expect(errorLine == line)
+            #expect(reason.hasSuffix("not \(found)"), "\(reason)")
+        }
+        let block = #expect(throws: InspectionError.self) {
+            try ClusterConfigFile(yaml: "memberlist: 7946\n", path: "c.yaml")
+        }
+        #expect(block?.description == "config file c.yaml:1: memberlist must be a mapping, not \"7946\"")
+    }
+
+    @Test("bad YAML gives the line; a missing file says so")
+    func badFiles() {
+        let yaml = #expect(throws: InspectionError.self) {
+            try ClusterConfigFile(yaml: "memberlist:\n  join_members: [a, b\n  bind_port: 1\n", path: "c.yaml")
+        }
+        guard case .configFile("c.yaml", nil, let line?, let reason) = yaml else {
+            Issue.record("expected a YAML error with a line, got \(String(describing: yaml))")
+            return
+        }
+        #expect(line >= 2)
+        #expect(reason.hasPrefix("is not valid YAML"))
+
+        let missing = #expect(throws: InspectionError.self) {
+            try ClusterConfigFile(contentsOf: "/nonexistent/pyroscope.yaml")
+        }
+        #expect(missing?.description == "config file /nonexistent/pyroscope.yaml does not exist")
+    }
+}
