@@ -99,19 +99,20 @@ enum ExitStatus: Int32, Comparable {
         }
     }
 
-    /// The flag (and its dskit spelling) that names a TLS file.
-    private static func tlsFlag(_ file: TLSConfigurationError.File) -> String {
+    /// The flag (with its dskit spelling) and the config key that name a TLS file.
+    private static func tlsFlag(_ file: TLSConfigurationError.File) -> (flag: String, key: String) {
         switch file {
-        case .certificate: "--tls-cert-path (-memberlist.tls-cert-path)"
-        case .key: "--tls-key-path (-memberlist.tls-key-path)"
-        case .ca: "--tls-ca-path (-memberlist.tls-ca-path)"
+        case .certificate: ("--tls-cert-path (-memberlist.tls-cert-path)", "tls_cert_path")
+        case .key: ("--tls-key-path (-memberlist.tls-key-path)", "tls_key_path")
+        case .ca: ("--tls-ca-path (-memberlist.tls-ca-path)", "tls_ca_path")
         }
     }
 
     private static func tlsFileMessage(_ error: TLSConfigurationError) -> String {
-        error.path.isEmpty
-            ? "\(tlsFlag(error.file)) \(error.reason)"
-            : "\(error.description), given with \(tlsFlag(error.file)) or the config file"
+        let (flag, key) = tlsFlag(error.file)
+        return error.path.isEmpty
+            ? "\(flag) \(error.reason)"
+            : "\(error.description) (from \(flag), or \(key) in --config.file)"
     }
 
     private static func tlsFileHint(_ error: TLSConfigurationError) -> String {

@@ -5,6 +5,8 @@ import Foundation
 ///
 /// - `caCertificate`: the test CA ("ringctl-test-ca").
 /// - `serverCertificate` / `serverKey`: signed by the CA, for `localhost` and `127.0.0.1` (DNS and IP SANs).
+/// - `localhostCertificate` / `localhostKey`: signed by the CA, for `localhost` only (no IP SAN: dialing
+///   127.0.0.1 without a server name fails the name check).
 /// - `clientCertificate` / `clientKey`: signed by the CA, for client authentication (mutual TLS).
 /// - `otherCACertificate`: an unrelated CA that signed nothing here (an "untrusted CA" for clients).
 /// - `selfSignedCertificate` / `selfSignedKey`: for `localhost` and `127.0.0.1`, signed by itself.
@@ -17,6 +19,8 @@ public final class TestCertificates: Sendable {
     public let caCertificate: String
     public let serverCertificate: String
     public let serverKey: String
+    public let localhostCertificate: String
+    public let localhostKey: String
     public let clientCertificate: String
     public let clientKey: String
     public let otherCACertificate: String
@@ -50,6 +54,8 @@ public final class TestCertificates: Sendable {
         caCertificate = path("ca.crt")
         serverCertificate = path("server.crt")
         serverKey = path("server.key")
+        localhostCertificate = path("localhost.crt")
+        localhostKey = path("localhost.key")
         clientCertificate = path("client.crt")
         clientKey = path("client.key")
         otherCACertificate = path("other-ca.crt")
@@ -71,6 +77,10 @@ public final class TestCertificates: Sendable {
         try Self.signed(
             name: "server", subject: "/CN=localhost", key: serverKey, certificate: serverCertificate,
             extensions: "\(hostNames)\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n",
+            directory: directory)
+        try Self.signed(
+            name: "localhost", subject: "/CN=localhost", key: localhostKey, certificate: localhostCertificate,
+            extensions: "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
             directory: directory)
         try Self.signed(
             name: "client", subject: "/CN=ringctl-client", key: clientKey, certificate: clientCertificate,

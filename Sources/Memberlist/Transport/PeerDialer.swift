@@ -50,7 +50,9 @@ public enum PeerDialer {
             }
             return channel
         } catch {
-            channel.channel.close(promise: nil)
+            // Finishing the async channel's writer (executeThenClose does, then closes) is required before
+            // it goes away, whether or not the channel is still open.
+            try? await channel.executeThenClose { _, _ in }
             if let error = error as? MemberlistError { throw error }
             throw .tlsHandshake(peer: peer, failure: TLSFailure(error, serverName: serverHostname ?? host))
         }
