@@ -186,9 +186,9 @@ _ringctl() {
 
 _ringctl_members() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=(-j --join -memberlist.join --dns-server --state)
-    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --state)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -196,11 +196,29 @@ _ringctl_members() {
     '-j'|'--join'|'-memberlist.join')
         return
         ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
     '--transport')
         __ringctl_add_completions -W 'dskit'$'\n''memberlist'
         return
         ;;
     '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
         return
         ;;
     '--timeout')
@@ -222,9 +240,9 @@ _ringctl_members() {
 
 _ringctl_kv() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=(-j --join -memberlist.join --dns-server)
-    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -232,11 +250,29 @@ _ringctl_kv() {
     '-j'|'--join'|'-memberlist.join')
         return
         ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
     '--transport')
         __ringctl_add_completions -W 'dskit'$'\n''memberlist'
         return
         ;;
     '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
         return
         ;;
     '--timeout')

@@ -164,13 +164,13 @@ struct ClusterOptionsCommandTests {
         #expect(result.stderr.contains("--tls-ca-path"))
     }
 
-    @Test("a real TLS server (openssl s_server) with a certificate from another CA: exit 76, the hint names --tls-ca-path")
+    @Test("a real TLS server (openssl s_server): another CA's certificate, or another name, exit 76 with the flag to fix")
     func untrustedServer() throws {
         let certificates = try TestCertificates.shared()
         let port = try LoopbackSocket.freePort(.tcp)
         let server = try ChildProcess("/usr/bin/openssl", [
-            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificates.serverCertificate,
-            "-key", certificates.serverKey, "-quiet", "-naccept", "4",
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificates.localhostCertificate,
+            "-key", certificates.localhostKey, "-quiet", "-naccept", "4",
         ])
         defer { server.stop() }
         try waitUntil("openssl s_server to listen on \(port)", deadline: .seconds(20)) {

@@ -100,7 +100,11 @@ struct ClusterOptions: ParsableArguments {
             valueName: "host:port"))
     var dnsServers: [String] = []
 
-    func validate() throws {
+    // The checks run with the command, not in `validate()`: argument-parser answers a failed validate() with the
+    // help page (exit 0) when any argument, split into single letters, holds an "h", and the single-dash
+    // spellings -memberlist.tls-ca-path, -memberlist.tls-cert-path, -memberlist.tls-key-path all do ("path").
+    /// Usage errors in the flags alone (the config file is checked in `resolved()`).
+    func check() throws {
         guard !join.isEmpty || configFile != nil else {
             throw ValidationError(
                 "Give at least one seed with -j/--join HOST:PORT (repeatable), or a --config.file with join_members.")
@@ -128,6 +132,7 @@ struct ClusterOptions: ParsableArguments {
 
     /// Flags over the config file over the defaults.
     func resolved() throws -> ResolvedCluster {
+        try check()
         let file = try clusterConfigFile()
         let seeds = join.isEmpty ? (file?.joinMembers ?? []) : join
         guard !seeds.isEmpty else {
