@@ -35,7 +35,11 @@ struct ClusterConfigFileTests {
 
     @Test("no memberlist block, an empty block, an empty file, null values: everything absent")
     func absent() throws {
-        for yaml in ["server:\n  http_listen_port: 4040\n", "memberlist:\n", "", "memberlist:\n  cluster_label:\n  tls_enabled: null\n"] {
+        let files = [
+            "server:\n  http_listen_port: 4040\n", "memberlist:\n", "",
+            "memberlist:\n  cluster_label:\n  tls_enabled: null\n",
+        ]
+        for yaml in files {
             let file = try ClusterConfigFile(yaml: yaml, path: "test.yaml")
             #expect(file == ClusterConfigFile(path: "test.yaml"), "\(yaml)")
         }

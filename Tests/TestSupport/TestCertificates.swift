@@ -113,7 +113,8 @@ public final class TestCertificates: Sendable {
         defer { process.cleanUp() }
         let status = try process.wait(deadline: .seconds(60))
         guard status == 0 else {
-            throw FixtureError.failed("openssl \(arguments.joined(separator: " ")) exited with \(status): \(process.stderr)")
+            throw FixtureError.failed(
+                "openssl \(arguments.joined(separator: " ")) exited with \(status): \(process.stderr)")
         }
     }
 }
