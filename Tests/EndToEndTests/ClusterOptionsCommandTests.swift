@@ -63,6 +63,22 @@ struct ClusterOptionsCommandTests {
         #expect(!overridden.stderr.contains("127.0.0.1:\(peer.port)"))
     }
 
+    @Test("the file's cluster_label is sent; --cluster-label overrides it")
+    func configFileLabel() throws {
+        // A dskit seed that closes without a word: the error names the label we sent.
+        let closing = try LoopbackResponder(reply: [])
+        defer { closing.close() }
+        let config = try Self.temporaryFile(
+            "mimir.yaml", "memberlist:\n  join_members: [\(closing.address)]\n  cluster_label: from-file\n")
+        let fromFile = try RingctlBinary.run(["members", "--config.file", config])
+        #expect(fromFile.status == 76, "stderr: \(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("we sent cluster label \"from-file\""))
+        let fromFlag = try RingctlBinary.run(
+            ["members", "--config.file", config, "-memberlist.cluster-label", "from-flag"])
+        #expect(fromFlag.status == 76, "stderr: \(fromFlag.stderr)")
+        #expect(fromFlag.stderr.contains("we sent cluster label \"from-flag\""))
+    }
+
     @Test("the sample Pyroscope config: its TLS files are checked before any seed is asked; flags override them")
     func sampleConfigTLS() throws {
         // tls_enabled: true with the standard transport is a usage error naming the file's key.
