@@ -254,10 +254,11 @@ struct DskitPeerTests {
             }
         }
         // Its own certificate chains to "other", which tls-a's does not: the join's handshake fails.
-        #expect(throws: FixtureError.self) {
+        let refused = #expect(throws: FixtureError.self) {
             let stranger = try GoPeer.dskit(name: "tls-c", label: Self.label, joining: first, flags(other))
             stranger.stop()
         }
+        #expect(String(describing: refused).contains("certificate signed by unknown authority"), "\(String(describing: refused))")
         #expect(first.status()?.members.count == 2)
     }
 

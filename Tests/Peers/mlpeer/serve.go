@@ -195,6 +195,11 @@ func runServe(arguments []string) error {
 			return fmt.Errorf("serve: join %s: %v", *join, err)
 		}
 	}
+	// The status file exists before READY, so a test may read it at once.
+	last := node.status(events)
+	if err := writeAtomically(*statusPath, last); err != nil {
+		return err
+	}
 	fmt.Printf("READY 127.0.0.1:%d\n", node.boundPort)
 	os.Stdout.Sync()
 
@@ -204,7 +209,6 @@ func runServe(arguments []string) error {
 	signal.Notify(freezes, syscall.SIGUSR1, syscall.SIGUSR2)
 	ticker := time.NewTicker(25 * time.Millisecond)
 	defer ticker.Stop()
-	last := ""
 	for {
 		select {
 		case <-signals:
