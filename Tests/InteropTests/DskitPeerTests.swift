@@ -201,7 +201,11 @@ struct DskitPeerTests {
         try sender.waitForStatus("the target's ack to reach the sender address the packet named") {
             ($0.dskitTransport?.packetsReceived ?? 0) >= 1
         }
-        let accepted = try #require(target.status()?.dskitTransport)
+        // The target's status file trails its counters by up to 25 ms.
+        let accepted = try #require(
+            try target.waitForStatus("the target to count the packet it took and the ack it sent") {
+                ($0.dskitTransport?.packetsSent ?? 0) >= 1 && ($0.dskitTransport?.packetsReceived ?? 0) >= 1
+            }.dskitTransport)
         #expect(accepted.packetsReceived == 1)
         #expect(accepted.md5Rejected == 1)
         #expect(accepted.packetsSent == 1)
