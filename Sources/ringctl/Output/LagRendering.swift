@@ -1,0 +1,79 @@
+import DskitKV
+import Inspection
+
+/// How `ringctl lag` shows a `ClusterLagReport` to people.
+enum LagRendering {
+    static func render(_ report: ClusterLagReport, wide: Bool) -> String {
+        guard let first = report.rings.first else { return "no ring" }
+        let source = report.seed.map { "from \($0)" } ?? "from \(report.file ?? "a file")"
+        var lines = [
+            "heartbeat lag \(source) at \(first.at): threshold \(seconds(first.thresholdSeconds)) "
+                + "(heartbeat \(seconds(first.heartbeatSeconds)) + delta \(seconds(first.deltaSeconds)))",
+            "",
+        ]
+        var summary = Table("KEY", "LAG", "ACTIVE", "LAGGING", "VERDICT")
+        for ring in report.rings {
+            summary.append([
+                ring.key, ring.lagSeconds.map(seconds) ?? "-", "\(ring.activeInstances)/\(ring.instances)",
+                String(ring.laggingInstances), verdict(ring.verdict),
+            ])
+        }
+        lines.append(summary.render())
+
+        for ring in report.rings {
+            lines.append("")
+            switch ring.verdict {
+            case .noActiveInstances:
+                lines.append("ring \"\(ring.key)\": no ACTIVE instance (\(ring.instances) in other states), no lag to measure")
+                continue
+            case .healthy:
+                lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(ring.lagSeconds.map(seconds) ?? "-") old")
+            case .lagging:
+                lines.append(
+                    "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(ring.lagSeconds.map(seconds) ?? "-") old, "
+                        + "over the \(seconds(ring.thresholdSeconds)) threshold (\(ring.laggingInstances) of "
+                        + "\(ring.activeInstances) ACTIVE instances over it)")
+            }
+            var headers = ["INSTANCE", "ZONE", "ADDRESS", "HEARTBEAT-AGE", "OVER"]
+            if wide { headers.insert("HEARTBEAT-AT", at: 3) }
+            var table = Table(headers)
+            for instance in ring.oldest {
+                var row = [
+                    instance.id, instance.zone.isEmpty ? "-" : instance.zone, instance.address,
+                    instance.heartbeat == nil ? "never" : seconds(instance.ageSeconds), instance.lagging ? "yes" : "no",
+                ]
+                if wide { row.insert(instance.heartbeat ?? "-", at: 3) }
+                table.append(row)
+            }
+            if !ring.oldest.isEmpty {
+                lines.append(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            }
+            if !ring.tuning.isEmpty {
+                lines.append("  to spread heartbeats faster, tune (dskit's default in brackets):")
+                for setting in ring.tuning {
+                    lines.append("    \(setting.change) \(setting.flag) [\(setting.defaultValue)]: \(setting.effect)")
+                }
+            }
+        }
+        lines += [
+            "",
+            "lag includes the time since each instance last heartbeated: up to one heartbeat period is normal",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    private static func verdict(_ verdict: LagReport.Verdict) -> String {
+        switch verdict {
+        case .healthy: "healthy"
+        case .lagging: "LAGGING"
+        case .noActiveInstances: "NO ACTIVE INSTANCE"
+        }
+    }
+
+    /// Whole seconds as an age ("45s", "1m2s"); sub-second settings keep their decimals.
+    private static func seconds(_ value: Double) -> String {
+        if value < 1, value > 0 { return "\(Int((value * 1000).rounded()))ms" }
+        // Clamped: a corrupt timestamp can put an age beyond Int64.
+        return UnixTime.age(Int64(exactly: value.rounded(.down)) ?? (value < 0 ? Int64.min + 1 : Int64.max))
+    }
+}
