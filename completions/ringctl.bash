@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|kv|resolve|ring|decode|help)
+    members|kv|resolve|ring|lag|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members kv resolve ring decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members kv resolve ring lag decode help' -- "${cur}"))
         ;;
     esac
 }
@@ -223,6 +223,29 @@ _ringctl_members() {
 _ringctl_kv() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ringctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get)
+        # Offer subcommand argument completions
+        "_ringctl_kv_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ringctl_kv_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
     repeating_options=(-j --join -memberlist.join --dns-server)
     non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
     __ringctl_offer_flags_options 0
@@ -247,6 +270,34 @@ _ringctl_kv() {
         ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_kv_get() {
+    repeating_flags=()
+    non_repeating_flags=(--raw --force --version -h --help)
+    repeating_options=(-j --join -memberlist.join --dns-server)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout)
+    __ringctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
         return
         ;;
     esac
@@ -280,12 +331,28 @@ _ringctl_resolve() {
 _ringctl_ring() {
     repeating_flags=()
     non_repeating_flags=(--tokens --check --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--from-file --key --heartbeat-timeout --at -o --output)
+    repeating_options=(-j --join -memberlist.join --dns-server --key)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --from-file --heartbeat-timeout --at -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
     '--from-file')
         return
         ;;
@@ -293,6 +360,56 @@ _ringctl_ring() {
         return
         ;;
     '--heartbeat-timeout')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_lag() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(-j --join -memberlist.join --dns-server --key)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --heartbeat --delta --worst --from-file --at -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--heartbeat')
+        return
+        ;;
+    '--delta')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--worst')
+        return
+        ;;
+    '--from-file')
         return
         ;;
     '--at')
