@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds mlpeer into Tests/Peers/bin/ from Debian's Go packages (GOPATH mode, no module proxy):
 #   apt-get install golang-go golang-github-hashicorp-memberlist-dev golang-github-hashicorp-go-msgpack-dev \
-#                   golang-github-golang-snappy-dev
+#                   golang-github-golang-snappy-dev golang-google-protobuf-dev
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../bin"
