@@ -376,7 +376,7 @@ _ringctl_lag() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(-j --join -memberlist.join --dns-server --key)
-    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --heartbeat --delta --worst --from-file --at -o --output)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --heartbeat --delta --heartbeat-timeout --worst --from-file --at -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -401,6 +401,9 @@ _ringctl_lag() {
         return
         ;;
     '--delta')
+        return
+        ;;
+    '--heartbeat-timeout')
         return
         ;;
     '--key')

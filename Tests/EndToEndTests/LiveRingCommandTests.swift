@@ -236,7 +236,7 @@ struct LiveRingCommandTests {
         #expect(ids == Self.ingesters.instances.map(\.id))
     }
 
-    @Test("kv get: a missing key exits 1 listing the keys present; kv and kv list still list")
+    @Test("kv get: a missing key exits 1 listing the keys present; --force needs --raw; kv and kv list still list")
     func kvMissingAndList() throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
@@ -245,6 +245,10 @@ struct LiveRingCommandTests {
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("holds no KV key \"ring\"; keys present: collectors/compactor (deleted), "
             + "collectors/distributor, collectors/ring, memberlist-propagation-delay-tracker, settings"))
+
+        let force = try RingctlBinary.run(["kv", "get", "collectors/ring", "--force", "-j", node.address])
+        #expect(force.status == 64)
+        #expect(force.stderr.contains("--force only goes with --raw"))
 
         for arguments in [["kv", "-j", node.address], ["kv", "list", "-j", node.address]] {
             let list = try RingctlBinary.run(arguments + ["-o", "json"])
@@ -303,6 +307,26 @@ struct LiveRingCommandTests {
         // A larger delta tolerates it.
         let lenient = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--delta", "1m", "-j", node.address] + Self.at)
         #expect(lenient.status == 0, "stdout: \(lenient.stdout)")
+    }
+
+    @Test("lag: an ACTIVE instance past the heartbeat timeout is listed as unhealthy, not lag (dskit's metric)")
+    func lagUnhealthy() throws {
+        var dead = Self.distributors
+        dead.instances[1].heartbeatTimestamp = Self.now - 600
+        let value = Data(dead.codecValue())
+        let result = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-"] + Self.at, input: value)
+        #expect(result.status == 0, "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("1 ACTIVE past the 1m0s heartbeat timeout: unhealthy, not counted as lag"))
+        let row = try #require(result.stdout.split(separator: "\n").first { $0.contains("distributor-1") })
+        #expect(row.hasSuffix("UNHEALTHY"))
+        // With a longer timeout it is lag again.
+        let longer = try RingctlBinary.run(
+            ["lag", "--heartbeat", "15s", "--heartbeat-timeout", "1h", "--from-file", "-", "-o", "json"] + Self.at,
+            input: value)
+        #expect(longer.status == 1)
+        let ring = try #require((try Self.json(longer)["rings"] as? [[String: Any]])?.first)
+        #expect(ring["lag_seconds"] as? Double == 601)
+        #expect(ring["unhealthy_instances"] as? Int == 0)
     }
 
     @Test("lag --from-file judges a saved ring value; a ring with no ACTIVE instance exits 1 and says so")

@@ -2,8 +2,11 @@ import Foundation
 
 // Heartbeat lag as dskit's own metric shows it: ring.go `updateRingMetrics` exports, per state, the oldest
 // instance timestamp in the ring (`<prefix>_ring_oldest_member_timestamp{state="ACTIVE"}`), and the usual alert is
-// `max(time() - that) > heartbeat period + delta`. A node's view of an instance is only as fresh as the gossip
-// that brought the instance's last heartbeat, so that age is
+// `max(time() - that) > heartbeat period + delta`. An instance whose heartbeat is past the heartbeat timeout fails
+// dskit's `Reporting` health check and is counted under state "Unhealthy" instead, so the ACTIVE series (and this
+// report's lag) covers only ACTIVE instances within the timeout; the others are listed apart, as unhealthy: a
+// stopped process rather than slow gossip. A node's view of an instance is only as fresh as the gossip that
+// brought the instance's last heartbeat, so the age is
 //     time since the instance last heartbeated (0 .. one heartbeat period, normal)
 //   + time the heartbeat took to reach this node (the gossip propagation delay, what the alert is about).
 // Pure: the caller supplies `now`, so a saved ring can be judged at the time it was saved.
@@ -16,7 +19,8 @@ public struct LagReport: Codable, Hashable, Sendable {
         case healthy
         /// The oldest ACTIVE heartbeat is older than the threshold.
         case lagging
-        /// No ACTIVE instance: there is no lag to measure (an empty ring, or every instance in transition).
+        /// No ACTIVE instance within the heartbeat timeout: no lag to measure (an empty ring, every instance in
+        /// transition, or every ACTIVE one unhealthy).
         case noActiveInstances = "no_active_instances"
     }
 
@@ -26,13 +30,19 @@ public struct LagReport: Codable, Hashable, Sendable {
         public var heartbeat: Duration
         /// How much gossip delay on top of one heartbeat period is tolerated.
         public var delta: Duration
-        /// How many of the oldest ACTIVE instances to list.
+        /// dskit's `-ring.heartbeat-timeout` (default 1m): ACTIVE instances past it count as unhealthy, not lag.
+        public var heartbeatTimeout: Duration
+        /// How many of the oldest ACTIVE (and of the unhealthy) instances to list.
         public var worst: Int
 
-        /// Options; delta defaults to 15s and the 5 oldest are listed.
-        public init(heartbeat: Duration, delta: Duration = .seconds(15), worst: Int = 5) {
+        /// Options; delta defaults to 15s, the heartbeat timeout to dskit's 1m, and the 5 oldest are listed.
+        public init(
+            heartbeat: Duration, delta: Duration = .seconds(15), heartbeatTimeout: Duration = .seconds(60),
+            worst: Int = 5
+        ) {
             self.heartbeat = heartbeat
             self.delta = delta
+            self.heartbeatTimeout = heartbeatTimeout
             self.worst = worst
         }
     }
@@ -42,11 +52,11 @@ public struct LagReport: Codable, Hashable, Sendable {
         public var id: String
         public var address: String
         public var zone: String
-        /// Last heartbeat, RFC 3339 UTC; nil when it never sent one (then the age counts from 1970, as the metric does).
+        /// Last heartbeat, RFC 3339 UTC; nil when it never sent one (the age then counts from 1970).
         public var heartbeat: String?
         /// Seconds from the heartbeat to `now`.
         public var ageSeconds: Double
-        /// Whether this instance alone is over the threshold.
+        /// Whether this instance alone is over the lag threshold.
         public var lagging: Bool
 
         enum CodingKeys: String, CodingKey {
@@ -111,28 +121,36 @@ public struct LagReport: Codable, Hashable, Sendable {
     public var deltaSeconds: Double
     /// heartbeat + delta.
     public var thresholdSeconds: Double
-    /// Age of the oldest ACTIVE heartbeat; nil when there is no ACTIVE instance.
+    /// dskit's heartbeat timeout used to tell unhealthy instances apart.
+    public var heartbeatTimeoutSeconds: Double
+    /// Age of the oldest ACTIVE heartbeat within the timeout; nil when there is no such instance.
     public var lagSeconds: Double?
     public var verdict: Verdict
     /// Instances in the ring, any state.
     public var instances: Int
-    /// ACTIVE instances (the ones lag is measured over).
+    /// ACTIVE instances within the heartbeat timeout (the ones lag is measured over, dskit's ACTIVE series).
     public var activeInstances: Int
-    /// ACTIVE instances over the threshold.
+    /// Of those, the ones over the lag threshold.
     public var laggingInstances: Int
-    /// The oldest ACTIVE instances, oldest first (at most `Options.worst`).
+    /// ACTIVE instances past the heartbeat timeout (dskit's "Unhealthy" series), not part of the lag.
+    public var unhealthyInstances: Int
+    /// The oldest measured ACTIVE instances, oldest first (at most `Options.worst`).
     public var oldest: [Instance]
+    /// The unhealthy ACTIVE instances, oldest first (at most `Options.worst`).
+    public var unhealthy: [Instance]
     /// What to tune, when lagging; empty otherwise.
     public var tuning: [Setting]
 
     enum CodingKeys: String, CodingKey {
-        case key, at, verdict, instances, oldest, tuning
+        case key, at, verdict, instances, oldest, unhealthy, tuning
         case heartbeatSeconds = "heartbeat_seconds"
         case deltaSeconds = "delta_seconds"
         case thresholdSeconds = "threshold_seconds"
+        case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
         case lagSeconds = "lag_seconds"
         case activeInstances = "active_instances"
         case laggingInstances = "lagging_instances"
+        case unhealthyInstances = "unhealthy_instances"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,21 +160,26 @@ public struct LagReport: Codable, Hashable, Sendable {
         try container.encode(heartbeatSeconds, forKey: .heartbeatSeconds)
         try container.encode(deltaSeconds, forKey: .deltaSeconds)
         try container.encode(thresholdSeconds, forKey: .thresholdSeconds)
+        try container.encode(heartbeatTimeoutSeconds, forKey: .heartbeatTimeoutSeconds)
         try container.encode(lagSeconds, forKey: .lagSeconds)
         try container.encode(verdict, forKey: .verdict)
         try container.encode(instances, forKey: .instances)
         try container.encode(activeInstances, forKey: .activeInstances)
         try container.encode(laggingInstances, forKey: .laggingInstances)
+        try container.encode(unhealthyInstances, forKey: .unhealthyInstances)
         try container.encode(oldest, forKey: .oldest)
+        try container.encode(unhealthy, forKey: .unhealthy)
         try container.encode(tuning, forKey: .tuning)
     }
 
-    /// Measures `ring` (read from `key`) at `now`; throws only for a non-positive heartbeat or a negative delta.
+    /// Measures `ring` (read from `key`) at `now`; throws only for a non-positive heartbeat or timeout, or a negative delta.
     public init(key: String, ring: RingDescription, now: Date, options: Options) throws(DskitKVError) {
         let heartbeat = Self.seconds(options.heartbeat)
         let delta = Self.seconds(options.delta)
         guard heartbeat > 0 else { throw .invalidLagSetting(name: "heartbeat", seconds: heartbeat) }
         guard delta >= 0 else { throw .invalidLagSetting(name: "delta", seconds: delta) }
+        let timeout = Self.seconds(options.heartbeatTimeout)
+        guard timeout > 0 else { throw .invalidHeartbeatTimeout(seconds: timeout) }
         let threshold = heartbeat + delta
         let nowSeconds = now.timeIntervalSince1970
 
@@ -174,19 +197,25 @@ public struct LagReport: Codable, Hashable, Sendable {
                 lagging: age > threshold
             )
         }
-        let lag = rows.first?.ageSeconds
+        // ring/model.go IsHeartbeatHealthy: now - timestamp <= timeout (a 0 timestamp is 1970, so never healthy).
+        let measured = rows.filter { $0.ageSeconds <= timeout }
+        let unhealthy = rows.filter { $0.ageSeconds > timeout }
+        let lag = measured.first?.ageSeconds
 
         self.key = key
         self.at = UnixTime.rfc3339(Int64(exactly: nowSeconds.rounded(.down)) ?? 0)
         self.heartbeatSeconds = heartbeat
         self.deltaSeconds = delta
         self.thresholdSeconds = threshold
+        self.heartbeatTimeoutSeconds = timeout
         self.lagSeconds = lag
         self.verdict = lag.map { $0 > threshold ? .lagging : .healthy } ?? .noActiveInstances
         self.instances = ring.instances.count
-        self.activeInstances = active.count
-        self.laggingInstances = rows.filter(\.lagging).count
-        self.oldest = Array(rows.prefix(max(0, options.worst)))
+        self.activeInstances = measured.count
+        self.laggingInstances = measured.filter(\.lagging).count
+        self.unhealthyInstances = unhealthy.count
+        self.oldest = Array(measured.prefix(max(0, options.worst)))
+        self.unhealthy = Array(unhealthy.prefix(max(0, options.worst)))
         self.tuning = verdict == .lagging ? Self.tuning : []
     }
 

@@ -19,6 +19,11 @@ struct Lag: AsyncParsableCommand {
             ingester ring: -ingester.heartbeat-period, 5s by default; Pyroscope's distributor, compactor, \
             store-gateway and query-scheduler rings: 15s), and --delta for the gossip delay tolerated on top.
 
+            As in dskit's metric, an ACTIVE instance whose heartbeat is past --heartbeat-timeout (dskit's \
+            -ring.heartbeat-timeout, 1m by default) counts as unhealthy, not as lag: it is most likely a stopped \
+            process rather than slow gossip, so it is listed apart (`ringctl ring` shows it too) and does not \
+            change the verdict.
+
             Lists the oldest ACTIVE instances of each ring (--worst) with their ages. When a ring lags, also \
             the four memberlist settings that speed up propagation, with dskit's defaults: decrease \
             -memberlist.gossip-interval (200ms), increase -memberlist.gossip-nodes (3), decrease \
@@ -26,10 +31,11 @@ struct Lag: AsyncParsableCommand {
             instance whose process is gone is not a gossip problem: look at it first (`ringctl ring`).
 
             JSON: {"seed": "HOST:PORT" or null, "file": PATH or null, "healthy": bool, "rings": [{key, at, \
-            heartbeat_seconds, delta_seconds, threshold_seconds, lag_seconds (null without ACTIVE instances), \
-            verdict ("healthy", "lagging" or "no_active_instances"), instances, active_instances, \
-            lagging_instances, oldest: [{id, address, zone, heartbeat, age_seconds, lagging}], tuning: [{flag, \
-            change, default, effect}] (empty unless lagging)}]}.
+            heartbeat_seconds, delta_seconds, threshold_seconds, heartbeat_timeout_seconds, lag_seconds (null \
+            without ACTIVE instances), verdict ("healthy", "lagging" or "no_active_instances"), instances, \
+            active_instances, lagging_instances, unhealthy_instances, oldest: [{id, address, zone, heartbeat, \
+            age_seconds, lagging}], unhealthy: [the same], tuning: [{flag, change, default, effect}] (empty \
+            unless lagging)}]}.
 
             --from-file judges a ring value saved from the /memberlist page (or `ringctl kv get KEY --raw`) \
             instead, with --at for the time it was saved.
@@ -39,7 +45,8 @@ struct Lag: AsyncParsableCommand {
               ringctl lag --heartbeat 5s --delta 10s --key collectors/ring -j 10.0.0.3:7946 -o json
               ringctl lag --heartbeat 15s --from-file ring.bin --at 2026-11-25T03:12:00Z
 
-            Exit status: 0 every ring is healthy; 1 a ring lags, or has no ACTIVE instance, or the cluster \
+            Exit status: 0 every ring is healthy; 1 a ring lags, or has no ACTIVE instance within the heartbeat \
+            timeout, or the cluster \
             holds no ring (the keys present are listed); 64 usage; 69 no seed answered; 76 a ring value (or \
             the file) does not decode, or a seed replied with something undecodable.
             """
@@ -54,6 +61,11 @@ struct Lag: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Gossip delay tolerated on top of one heartbeat period.", valueName: "duration"))
     var delta = DurationArgument(.seconds(15), text: "15s")
+
+    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp(
+        "ACTIVE instances whose heartbeat is older than this are unhealthy, outside the lag (dskit's -ring.heartbeat-timeout).",
+        valueName: "duration"))
+    var heartbeatTimeout = DurationArgument(.seconds(60), text: "1m")
 
     @Option(help: ArgumentHelp(
         "Only this ring key (repeatable; default every key with codec ringDesc). With --from-file: the key the value came from (default ring).",
@@ -77,6 +89,7 @@ struct Lag: AsyncParsableCommand {
 
     func validate() throws {
         guard heartbeat.duration > .zero else { throw ValidationError("--heartbeat must be positive, e.g. 15s.") }
+        guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
         guard worst >= 0 else { throw ValidationError("--worst must be 0 or more.") }
         if fromFile != nil {
             guard !source.hasSeeds else {
@@ -90,7 +103,9 @@ struct Lag: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let options = LagReport.Options(heartbeat: heartbeat.duration, delta: delta.duration, worst: worst)
+            let options = LagReport.Options(
+                heartbeat: heartbeat.duration, delta: delta.duration, heartbeatTimeout: heartbeatTimeout.duration,
+                worst: worst)
             let now = at?.date ?? Date()
             let report: ClusterLagReport
             if let path = fromFile {

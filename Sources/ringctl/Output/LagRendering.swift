@@ -11,42 +11,40 @@ enum LagRendering {
                 + "(heartbeat \(seconds(first.heartbeatSeconds)) + delta \(seconds(first.deltaSeconds)))",
             "",
         ]
-        var summary = Table("KEY", "LAG", "ACTIVE", "LAGGING", "VERDICT")
+        var summary = Table("KEY", "LAG", "ACTIVE", "LAGGING", "UNHEALTHY", "VERDICT")
         for ring in report.rings {
             summary.append([
                 ring.key, ring.lagSeconds.map(seconds) ?? "-", "\(ring.activeInstances)/\(ring.instances)",
-                String(ring.laggingInstances), verdict(ring.verdict),
+                String(ring.laggingInstances), String(ring.unhealthyInstances), verdict(ring.verdict),
             ])
         }
         lines.append(summary.render())
 
         for ring in report.rings {
             lines.append("")
+            let oldest = ring.lagSeconds.map(seconds) ?? "-"
             switch ring.verdict {
             case .noActiveInstances:
-                lines.append("ring \"\(ring.key)\": no ACTIVE instance (\(ring.instances) in other states), no lag to measure")
-                continue
+                lines.append(
+                    "ring \"\(ring.key)\": no ACTIVE instance within the \(seconds(ring.heartbeatTimeoutSeconds)) "
+                        + "heartbeat timeout (\(ring.instances) instances, \(ring.unhealthyInstances) of them ACTIVE "
+                        + "but unhealthy), no lag to measure")
             case .healthy:
-                lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(ring.lagSeconds.map(seconds) ?? "-") old")
+                lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(oldest) old")
             case .lagging:
                 lines.append(
-                    "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(ring.lagSeconds.map(seconds) ?? "-") old, "
-                        + "over the \(seconds(ring.thresholdSeconds)) threshold (\(ring.laggingInstances) of "
+                    "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(oldest) old, over the "
+                        + "\(seconds(ring.thresholdSeconds)) threshold (\(ring.laggingInstances) of "
                         + "\(ring.activeInstances) ACTIVE instances over it)")
             }
-            var headers = ["INSTANCE", "ZONE", "ADDRESS", "HEARTBEAT-AGE", "OVER"]
-            if wide { headers.insert("HEARTBEAT-AT", at: 3) }
-            var table = Table(headers)
-            for instance in ring.oldest {
-                var row = [
-                    instance.id, instance.zone.isEmpty ? "-" : instance.zone, instance.address,
-                    instance.heartbeat == nil ? "never" : seconds(instance.ageSeconds), instance.lagging ? "yes" : "no",
-                ]
-                if wide { row.insert(instance.heartbeat ?? "-", at: 3) }
-                table.append(row)
-            }
             if !ring.oldest.isEmpty {
-                lines.append(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                lines.append(indented(table(ring.oldest, wide: wide, last: ("OVER", { $0.lagging ? "yes" : "no" }))))
+            }
+            if !ring.unhealthy.isEmpty {
+                lines.append(
+                    "  \(ring.unhealthyInstances) ACTIVE past the \(seconds(ring.heartbeatTimeoutSeconds)) heartbeat "
+                        + "timeout: unhealthy, not counted as lag (a stopped process?); see ringctl ring")
+                lines.append(indented(table(ring.unhealthy, wide: wide, last: ("HEALTH", { _ in "UNHEALTHY" }))))
             }
             if !ring.tuning.isEmpty {
                 lines.append("  to spread heartbeats faster, tune (dskit's default in brackets):")
@@ -60,6 +58,27 @@ enum LagRendering {
             "lag includes the time since each instance last heartbeated: up to one heartbeat period is normal",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    private static func table(
+        _ rows: [LagReport.Instance], wide: Bool, last: (header: String, value: (LagReport.Instance) -> String)
+    ) -> String {
+        var headers = ["INSTANCE", "ZONE", "ADDRESS", "HEARTBEAT-AGE", last.header]
+        if wide { headers.insert("HEARTBEAT-AT", at: 3) }
+        var table = Table(headers)
+        for instance in rows {
+            var row = [
+                instance.id, instance.zone.isEmpty ? "-" : instance.zone, instance.address,
+                instance.heartbeat == nil ? "never" : seconds(instance.ageSeconds), last.value(instance),
+            ]
+            if wide { row.insert(instance.heartbeat ?? "-", at: 3) }
+            table.append(row)
+        }
+        return table.render()
+    }
+
+    private static func indented(_ text: String) -> String {
+        text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
     }
 
     private static func verdict(_ verdict: LagReport.Verdict) -> String {

@@ -80,13 +80,36 @@ struct LagReportTests {
         #expect(try Self.report([]).verdict == .noActiveInstances)
     }
 
-    @Test("an ACTIVE instance that never heartbeated counts from 1970, as dskit's metric does")
-    func neverHeartbeated() throws {
-        let report = try Self.report([Self.instance("new", age: .max), Self.instance("a", age: 1)])
-        #expect(report.verdict == .lagging)
-        #expect(report.oldest.first?.id == "new")
-        #expect(report.oldest.first?.heartbeat == nil)
-        #expect(report.lagSeconds == Double(Self.now))
+    @Test("ACTIVE past the heartbeat timeout is unhealthy, as dskit's metric counts it: listed apart, not lag")
+    func unhealthy() throws {
+        let report = try Self.report([
+            Self.instance("dead", age: 600), Self.instance("never", age: .max), Self.instance("a", age: 4),
+            Self.instance("edge", age: 60),
+        ])
+        #expect(report.verdict == .lagging)  // "edge": 60s is within the 1m timeout (inclusive) and over 30s
+        #expect(report.lagSeconds == 60)
+        #expect(report.oldest.map(\.id) == ["edge", "a"])
+        #expect(report.activeInstances == 2)
+        #expect(report.unhealthyInstances == 2)
+        #expect(report.unhealthy.map(\.id) == ["never", "dead"])
+        #expect(report.unhealthy.first?.heartbeat == nil)
+
+        let fresh = try Self.report([Self.instance("dead", age: 600), Self.instance("a", age: 4)])
+        #expect(fresh.verdict == .healthy)
+        #expect(fresh.lagSeconds == 4)
+        let longer = try LagReport(
+            key: "ring", ring: RingDescription(instances: [Self.instance("dead", age: 600)]),
+            now: Date(timeIntervalSince1970: Double(Self.now)),
+            options: .init(heartbeat: .seconds(15), heartbeatTimeout: .seconds(3600)))
+        #expect(longer.verdict == .lagging && longer.unhealthy.isEmpty)
+    }
+
+    @Test("every ACTIVE instance unhealthy: no ACTIVE instance to measure, not healthy")
+    func allUnhealthy() throws {
+        let report = try Self.report([Self.instance("dead", age: 600)])
+        #expect(report.verdict == .noActiveInstances)
+        #expect(report.lagSeconds == nil)
+        #expect(report.unhealthyInstances == 1)
     }
 
     @Test("--worst caps the list; ties are ordered by id")
@@ -96,8 +119,12 @@ struct LagReportTests {
         #expect(report.activeInstances == 8)
     }
 
-    @Test("a non-positive heartbeat or a negative delta is refused")
+    @Test("a non-positive heartbeat or timeout, or a negative delta, is refused")
     func invalid() {
+        #expect(throws: DskitKVError.invalidHeartbeatTimeout(seconds: 0)) {
+            try LagReport(key: "ring", ring: RingDescription(instances: []), now: Date(),
+                          options: .init(heartbeat: .seconds(1), heartbeatTimeout: .zero))
+        }
         #expect(throws: DskitKVError.invalidLagSetting(name: "heartbeat", seconds: 0)) {
             try Self.report([], heartbeat: .zero)
         }
@@ -113,8 +140,9 @@ struct LagReportTests {
         encoder.outputFormatting = .sortedKeys
         let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any])
         #expect(Set(object.keys) == [
-            "key", "at", "heartbeat_seconds", "delta_seconds", "threshold_seconds", "lag_seconds", "verdict",
-            "instances", "active_instances", "lagging_instances", "oldest", "tuning",
+            "key", "at", "heartbeat_seconds", "delta_seconds", "threshold_seconds", "heartbeat_timeout_seconds",
+            "lag_seconds", "verdict", "instances", "active_instances", "lagging_instances", "unhealthy_instances",
+            "oldest", "unhealthy", "tuning",
         ])
         #expect(object["verdict"] as? String == "lagging")
         #expect(object["at"] as? String == "2026-01-01T00:00:00Z")
