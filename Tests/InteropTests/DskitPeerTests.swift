@@ -141,6 +141,34 @@ struct DskitPeerTests {
         #expect(peek.nodes.map(\.name) == ["labelled"])
     }
 
+    @Test("with --skip-label-verification the peer answers a peek with no label or another label")
+    func labelVerificationSkipped() async throws {
+        let peer = try GoPeer.dskit(name: "lenient", label: Self.label, ["--skip-label-verification"])
+        defer { peer.stop() }
+        for sent in ["", "another-cluster", Self.label] {
+            let peek = try await Peek.run(peer: peer.address, configuration: Self.configuration(label: sent))
+            #expect(peek.nodes.map(\.name) == ["lenient"], "label \"\(sent)\"")
+        }
+        #expect(peer.status()?.dskitTransport?.labelRejected == 0)
+    }
+
+    @Test("the KV delegate also runs on memberlist's standard transport, under a prefixed key (--ring-key)")
+    func ringOnStandardTransport() async throws {
+        let peer = try GoPeer(name: "standard", ["--ring-key", "collectors/ring", "--zone", "zone-b", "--tokens", "16"])
+        defer { peer.stop() }
+        let truth = try #require(peer.status()?.ring?.instance("standard"))
+        let peek = try await Peek.run(
+            peer: peer.address, configuration: PeekConfiguration(transport: .memberlist, timeout: .seconds(5)))
+        #expect(KVKeysReport(peek).keys.map(\.key) == ["collectors/ring"])
+        let pair = try #require(try KVState(fullState: peek.userState)["collectors/ring"])
+        let ring = try RingDescription(pair: pair)
+        #expect(ring.instances.map(\.id) == ["standard"])
+        #expect(ring.instances.first?.tokens == truth.tokens)
+        #expect(ring.instances.first?.zone == "zone-b")
+        let members = MembersReport(peek, transport: .memberlist)
+        #expect(members.members.first?.zone == "zone-b")
+    }
+
     @Test("the Go peer checks the MD5 trailer: a flipped digest is dropped, the intact packet is answered")
     func md5Checked() throws {
         let target = try GoPeer.dskit(name: "target", label: Self.label)
@@ -173,7 +201,11 @@ struct DskitPeerTests {
         try sender.waitForStatus("the target's ack to reach the sender address the packet named") {
             ($0.dskitTransport?.packetsReceived ?? 0) >= 1
         }
-        let accepted = try #require(target.status()?.dskitTransport)
+        // The target's status file trails its counters by up to 25 ms.
+        let accepted = try #require(
+            try target.waitForStatus("the target to count the packet it took and the ack it sent") {
+                ($0.dskitTransport?.packetsSent ?? 0) >= 1 && ($0.dskitTransport?.packetsReceived ?? 0) >= 1
+            }.dskitTransport)
         #expect(accepted.packetsReceived == 1)
         #expect(accepted.md5Rejected == 1)
         #expect(accepted.packetsSent == 1)

@@ -72,6 +72,7 @@ type dskitTransport struct {
 	packets   chan *memberlist.Packet
 	streams   chan net.Conn
 	shutdown  int32
+	closed    chan struct{} // closed by Shutdown, so no handler blocks on a channel nobody reads any more
 	waitGroup sync.WaitGroup
 
 	packetsReceived, packetsSent, streamsReceived, streamsOpened uint64
@@ -96,6 +97,7 @@ func newDskitTransport(config dskitTransportConfig) (*dskitTransport, error) {
 		port:     listener.Addr().(*net.TCPAddr).Port,
 		packets:  make(chan *memberlist.Packet, 256),
 		streams:  make(chan net.Conn, 16),
+		closed:   make(chan struct{}),
 	}
 	t.waitGroup.Add(1)
 	go t.accept()
@@ -196,7 +198,10 @@ func (t *dskitTransport) DialTimeout(address string, timeout time.Duration) (net
 }
 
 func (t *dskitTransport) Shutdown() error {
-	atomic.StoreInt32(&t.shutdown, 1)
+	if !atomic.CompareAndSwapInt32(&t.shutdown, 0, 1) {
+		return nil
+	}
+	close(t.closed)
 	err := t.listener.Close()
 	t.waitGroup.Wait()
 	return err
@@ -256,7 +261,11 @@ func (t *dskitTransport) handle(conn net.Conn) {
 		}
 		conn.SetReadDeadline(time.Time{})
 		atomic.AddUint64(&t.streamsReceived, 1)
-		t.streams <- &bufferedConn{Conn: conn, reader: reader}
+		select {
+		case t.streams <- &bufferedConn{Conn: conn, reader: reader}:
+		case <-t.closed:
+			conn.Close()
+		}
 	default:
 		atomic.AddUint64(&t.badMarker, 1)
 		t.config.logger.Printf("[WARN] dskit transport: connection from %s starts with %d, neither packet (1) nor stream (2); closing", remote, marker)
@@ -368,10 +377,10 @@ func (t *dskitTransport) handlePacket(conn net.Conn, reader *bufio.Reader, remot
 		payload = payload[2+len(*label):]
 	}
 	atomic.AddUint64(&t.packetsReceived, 1)
-	if atomic.LoadInt32(&t.shutdown) == 1 {
-		return
+	select {
+	case t.packets <- &memberlist.Packet{Buf: payload, From: sender, Timestamp: time.Now()}:
+	case <-t.closed:
 	}
-	t.packets <- &memberlist.Packet{Buf: payload, From: sender, Timestamp: time.Now()}
 }
 
 // loadTLS builds the transport's TLS configuration: the listener serves cert/key, dialing verifies peers

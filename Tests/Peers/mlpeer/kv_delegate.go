@@ -40,7 +40,6 @@ type ringDelegate struct {
 
 	mu        sync.Mutex
 	instances map[string]*instanceDesc
-	updated   int64 // update_time_millis of the key
 	frozen    bool
 	// encoded caches LocalState's bytes until the ring changes.
 	encoded []byte
@@ -70,7 +69,7 @@ func newRingDelegate(options ringOptions, meta []byte, logger *log.Logger) *ring
 	used := map[uint32]bool{}
 	d := &ringDelegate{
 		options: options, meta: meta, logger: logger, instances: map[string]*instanceDesc{},
-		updated: now.UnixMilli(), frozen: options.freezeHeartbeat, stop: make(chan struct{}),
+		frozen: options.freezeHeartbeat, stop: make(chan struct{}),
 	}
 	own := &instanceDesc{
 		ID: options.instanceID, Addr: options.address, Zone: options.zone, State: options.state,
@@ -132,9 +131,6 @@ func (d *ringDelegate) heartbeat() {
 						}
 					}
 				}
-				if d.encoded == nil {
-					d.updated = now.UnixMilli()
-				}
 			}
 			d.mu.Unlock()
 		}
@@ -183,10 +179,8 @@ func (d *ringDelegate) LocalState(join bool) []byte {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.encoded == nil {
-		pair := keyValuePair{
-			Key: d.options.key, Codec: "ringDesc", Value: snappy.Encode(nil, marshalRing(d.instances)),
-			UpdateTimeMillis: d.updated,
-		}
+		// update_time_millis stays 0: real dskit leaves it unset in the full state (spec captures).
+		pair := keyValuePair{Key: d.options.key, Codec: "ringDesc", Value: snappy.Encode(nil, marshalRing(d.instances))}
 		d.encoded = fullState([]keyValuePair{pair})
 	}
 	return d.encoded
@@ -234,7 +228,6 @@ func (d *ringDelegate) mergePairs(pairs []keyValuePair) {
 		if changed {
 			d.encoded = nil
 			d.generation++
-			d.updated = time.Now().UnixMilli()
 		}
 		d.merges++
 		d.mu.Unlock()
