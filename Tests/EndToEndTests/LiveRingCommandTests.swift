@@ -104,7 +104,11 @@ struct LiveRingCommandTests {
         let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("distributor-0 ") })
         let fields = row.split(separator: " ", omittingEmptySubsequences: true)
         #expect(Array(fields.prefix(4)) == ["distributor-0", "ACTIVE", "10.0.1.1:9095", "zone-a"])
+        #expect(Array(fields[4...7]) == ["3s", "ago", "1d0h", "ago"])  // heartbeat, registered (RFC 3339 parsed back)
         #expect(fields.last == "healthy")
+        // --at in RFC 3339 is the same instant as in Unix seconds.
+        let rfc = try RingctlBinary.run(["ring", "-j", node.address, "--at", "2026-01-01T00:00:01Z"])
+        #expect(rfc.stdout == result.stdout)
     }
 
     @Test("ring --key: only that ring; --tokens lists its tokens")
