@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Memberlist", "TestSupport"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Memberlist", "DskitKV", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"],
             exclude: ["Fixtures"]

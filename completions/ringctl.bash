@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|kv|resolve|ring|decode|help)
+    members|kv|resolve|ring|lag|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members kv resolve ring decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members kv resolve ring lag decode help' -- "${cur}"))
         ;;
     esac
 }
@@ -240,6 +240,29 @@ _ringctl_members() {
 
 _ringctl_kv() {
     repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ringctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get)
+        # Offer subcommand argument completions
+        "_ringctl_kv_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ringctl_kv_list() {
+    repeating_flags=()
     non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
@@ -288,6 +311,52 @@ _ringctl_kv() {
     esac
 }
 
+_ringctl_kv_get() {
+    repeating_flags=()
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --raw --force --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout)
+    __ringctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    esac
+}
+
 _ringctl_resolve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -315,13 +384,47 @@ _ringctl_resolve() {
 
 _ringctl_ring() {
     repeating_flags=()
-    non_repeating_flags=(--tokens --check --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--from-file --key --heartbeat-timeout --at -o --output)
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --tokens --check --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --at -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
     '--from-file')
         return
         ;;
@@ -329,6 +432,77 @@ _ringctl_ring() {
         return
         ;;
     '--heartbeat-timeout')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_lag() {
+    repeating_flags=()
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --heartbeat --delta --heartbeat-timeout --worst --from-file --at -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--heartbeat')
+        return
+        ;;
+    '--delta')
+        return
+        ;;
+    '--heartbeat-timeout')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--worst')
+        return
+        ;;
+    '--from-file')
         return
         ;;
     '--at')

@@ -18,6 +18,8 @@ public enum DskitKVError: Error, Hashable, CustomStringConvertible {
     case zoneNameTooLong(zone: String, limit: Int)
     /// The heartbeat timeout is not positive (dskit's ring config rejects it the same way).
     case invalidHeartbeatTimeout(seconds: Double)
+    /// A lag setting (`heartbeat` must be positive, `delta` not negative) is out of range.
+    case invalidLagSetting(name: String, seconds: Double)
 
     public var description: String {
         switch self {
@@ -44,6 +46,10 @@ public enum DskitKVError: Error, Hashable, CustomStringConvertible {
             return "zone \"\(zone)\" is \(zone.utf8.count) bytes, dskit node metadata allows at most \(limit)"
         case let .invalidHeartbeatTimeout(seconds):
             return "heartbeat timeout \(seconds)s must be greater than 0 (dskit rejects 0 too); use e.g. 1m"
+        case let .invalidLagSetting(name, seconds):
+            return name == "heartbeat"
+                ? "heartbeat period \(seconds)s must be greater than 0; give the ring's, e.g. 15s"
+                : "\(name) \(seconds)s must not be negative"
         }
     }
 }

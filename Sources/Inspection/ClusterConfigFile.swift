@@ -50,6 +50,16 @@ public struct ClusterConfigFile: Hashable, Sendable {
     /// `retransmit_factor`.
     public var retransmitFactor: Int?
 
+    /// The gossip tuning the file sets, keyed by dskit's flag spelling ("-memberlist.gossip-interval" → "200ms").
+    public var gossipTuning: [String: String] {
+        var values: [String: String] = [:]
+        values["-memberlist.gossip-interval"] = gossipInterval
+        values["-memberlist.gossip-nodes"] = gossipNodes.map(String.init)
+        values["-memberlist.pullpush-interval"] = pullPushInterval
+        values["-memberlist.retransmit-factor"] = retransmitFactor.map(String.init)
+        return values
+    }
+
     /// An empty configuration (every key absent).
     public init(path: String) {
         self.path = path

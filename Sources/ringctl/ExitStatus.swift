@@ -59,6 +59,11 @@ enum ExitStatus: Int32, Comparable {
             }
         case is SeedResolvedToNothing:
             self = .unavailable
+        case let error as KVLookupError:
+            switch error {
+            case .stateUndecodable, .ringUndecodable: self = .protocolMismatch
+            case .keyMissing, .keyDeleted, .notARing, .noRingKey: self = .unhealthy
+            }
         case is KeyFiles.Failure, is TLSConfigurationError:
             self = .configuration
         case is RingFileError, is DskitKVError, is WireError, is CaptureError:
@@ -81,6 +86,7 @@ enum ExitStatus: Int32, Comparable {
         case let error as ValidationError: (error.message, nil)
         case let error as MemberlistError: (error.description, memberlistHint(error))
         case let error as InspectionError: (error.description, inspectionHint(error))
+        case let error as KVLookupError: (error.description, error.hint)
         case let error as WireError: (error.description, wireHint(error))
         default: (String(describing: error), nil)
         }

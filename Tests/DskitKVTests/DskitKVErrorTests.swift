@@ -18,6 +18,7 @@ struct DskitKVErrorTests {
             .empty(what: "w"),
             .codecMismatch(expected: .ringDesc, found: CodecID("x")), .unsupportedNodeMetaVersion(3),
             .zoneNameTooLong(zone: "z", limit: 1), .invalidHeartbeatTimeout(seconds: 0),
+            .invalidLagSetting(name: "heartbeat", seconds: 0), .invalidLagSetting(name: "delta", seconds: -1),
         ]
         for error in errors {
             #expect(error.description.count > 20, "\(error)")

@@ -1,43 +1,59 @@
 import ArgumentParser
 import DskitKV
 import Foundation
+import Inspection
 
 struct Ring: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a dskit hash ring: instances, states, zones, heartbeat ages, tokens and ownership.",
         discussion: """
-            Reads a ring value saved from a dskit service's /memberlist page (the "download" link next to \
-            a ring key such as "ring" or "collectors/ring": snappy-compressed protobuf ring.Desc) and prints \
-            the ring report, with no cluster at all. (Reading the ring from a live cluster comes with the \
-            observer; for now, --from-file is required.)
+            Reads every ring a dskit cluster keeps in its memberlist KV store (every key whose codec is \
+            ringDesc: "ring" or "collectors/ring" for ingesters, "distributor", "compactor", "store-gateway", \
+            ...), with one push/pull with the first seed that answers, as `ringctl members` does (no node of \
+            our own is sent, so the cluster never learns of us). --key KEY (repeatable) shows only those keys.
+
+            With --from-file, reads a ring value saved from a dskit service's /memberlist page instead (the \
+            "download" link next to a ring key: snappy-compressed protobuf ring.Desc), with no cluster at all; \
+            --key then only names the key in the report (default "ring").
 
             Columns: INSTANCE, STATE, ADDRESS, ZONE, HEARTBEAT (age), REGISTERED (age), TOKENS, OWNERSHIP \
             (dskit's figure: each zone is its own token circle, as on the /ring page), READ-ONLY, HEALTH \
             (dskit's rule: ACTIVE and a heartbeat within --heartbeat-timeout). Then a summary per zone, and \
-            warnings: token conflicts, instances stuck LEAVING/JOINING/PENDING, LEFT tombstones.
+            warnings: token conflicts, instances stuck LEAVING/JOINING/PENDING, LEFT tombstones. Live, one such \
+            report per ring key, sorted by key.
+
+            JSON: with --from-file, the ring report object {key, at, heartbeat_timeout_seconds, health_rule, \
+            instances, zones, warnings}; live, {"seed": "HOST:PORT", "rings": [<one such object per key>]}.
 
             Ages are measured against now, or against --at for a file saved earlier.
 
             Examples:
-              ringctl ring --from-file ring.bin
+              ringctl ring -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
+              ringctl ring -j 10.0.0.3:7946 --key collectors/ring --tokens -o json | jq '.rings[0].instances'
+              ringctl ring -j dnssrv+_memberlist._tcp.mimir-gossip-ring --check || echo "unhealthy instances"
               ringctl ring --from-file ring.bin --at 2026-11-25T03:12:00Z --heartbeat-timeout 2m
-              ringctl ring --from-file ring.bin --tokens -o json | jq '.instances[] | {id, ownership_percent}'
+              ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | ringctl ring --from-file - --key collectors/ring
               curl -s 'http://pyroscope:4040/memberlist?downloadKey=collectors/ring' | \\
                 ringctl ring --from-file - --key collectors/ring
-              ringctl ring --from-file ring.bin --check || echo "unhealthy instances"
 
-            Exit status: 0 ok; 1 with --check when an instance is unhealthy; 64 usage; 76 the file is not a \
-            ring value (wrong codec, not snappy/protobuf).
+            Exit status: 0 ok; 1 with --check when an instance of any ring shown is unhealthy, or when the \
+            cluster holds no ring (the keys present are listed) or not the --key asked for; 64 usage; 69 no \
+            seed answered; 76 a ring value (or the file) does not decode, or a seed replied with something \
+            undecodable or closed without replying (most likely a cluster label mismatch).
             """
     )
 
+    @OptionGroup var cluster: ClusterOptions
+
     @Option(name: .customLong("from-file"), help: ArgumentHelp(
-        "Ring value saved from /memberlist (snappy + protobuf ring.Desc); - reads standard input.",
+        "Read a ring value saved from /memberlist (snappy + protobuf ring.Desc) instead of the cluster; - reads standard input.",
         valueName: "file"))
     var fromFile: String?
 
-    @Option(help: ArgumentHelp("The KV key the value came from, shown in the report.", valueName: "key"))
-    var key = "ring"
+    @Option(help: ArgumentHelp(
+        "Live: show only this ring key (repeatable; default every key with codec ringDesc). With --from-file: the key the value came from (default ring).",
+        valueName: "key"))
+    var key: [String] = []
 
     @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp(
         "An instance whose heartbeat is older than this is unhealthy (dskit's -ring.heartbeat-timeout).",
@@ -58,24 +74,32 @@ struct Ring: AsyncParsableCommand {
     var output: ReportFormat = .table
 
     func validate() throws {
-        guard fromFile != nil else {
-            throw ValidationError(
-                "Reading the ring from a live cluster is not available yet: give --from-file FILE (a ring value "
-                    + "saved from the /memberlist page, or - for standard input)."
-            )
-        }
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
+        if fromFile != nil {
+            guard !cluster.hasClusterSource else {
+                throw ValidationError("Give either --from-file or the cluster (-j/--join, --config.file), not both.")
+            }
+            guard key.count <= 1 else { throw ValidationError("--from-file reads one ring: give --key at most once.") }
+        }
     }
 
     func run() async throws {
         try await reportingErrors {
-            let path = fromFile ?? "-"
+            let options = RingReport.Options(heartbeatTimeout: heartbeatTimeout.duration, includeTokens: tokens)
+            let now = at?.date ?? Date()
+            guard let path = fromFile else {
+                let resolved = try cluster.resolved(seedHint: "or --from-file FILE for a saved ring value")
+                let peek = try await resolved.seeds.peek(resolved.peek)
+                let report = try ClusterRingsReport(KVSnapshot(peek), keys: key, now: now, options: options)
+                switch output {
+                case .json: print(try JSONOutput.render(report))
+                case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
+                }
+                return check && report.hasUnhealthyInstance ? .unhealthy : .ok
+            }
             let bytes = try InputFile.read(path)
             let ring = try RingFile.decode(bytes, path: path)
-            let report = try RingReport(
-                key: key, ring: ring, now: at?.date ?? Date(),
-                options: .init(heartbeatTimeout: heartbeatTimeout.duration, includeTokens: tokens)
-            )
+            let report = try RingReport(key: key.first ?? "ring", ring: ring, now: now, options: options)
             switch output {
             case .json: print(try JSONOutput.render(report))
             case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))

@@ -104,10 +104,11 @@ struct ClusterOptions: ParsableArguments {
     // help page (exit 0) when any argument, split into single letters, holds an "h", and the single-dash
     // spellings -memberlist.tls-ca-path, -memberlist.tls-cert-path, -memberlist.tls-key-path all do ("path").
     /// Usage errors in the flags alone (the config file is checked in `resolved()`).
-    func check() throws {
-        guard !join.isEmpty || configFile != nil else {
+    func check(seedHint: String? = nil) throws {
+        guard hasClusterSource else {
             throw ValidationError(
-                "Give at least one seed with -j/--join HOST:PORT (repeatable), or a --config.file with join_members.")
+                "Give at least one seed with -j/--join HOST:PORT (repeatable), or a --config.file with join_members"
+                    + (seedHint.map { ", \($0)." } ?? "."))
         }
         guard timeout.duration > .zero, timeout.duration <= .seconds(600) else {
             throw ValidationError("--timeout must be more than 0 and at most 10m, not \(timeout).")
@@ -130,9 +131,12 @@ struct ClusterOptions: ParsableArguments {
         try configFile.map { try ClusterConfigFile(contentsOf: $0) }
     }
 
-    /// Flags over the config file over the defaults.
-    func resolved() throws -> ResolvedCluster {
-        try check()
+    /// Whether seeds or a config file were given (commands that can also read a file refuse both).
+    var hasClusterSource: Bool { !join.isEmpty || configFile != nil }
+
+    /// Flags over the config file over the defaults. `seedHint` adds another way out to the missing-seed error.
+    func resolved(seedHint: String? = nil) throws -> ResolvedCluster {
+        try check(seedHint: seedHint)
         let file = try clusterConfigFile()
         let seeds = join.isEmpty ? (file?.joinMembers ?? []) : join
         guard !seeds.isEmpty else {

@@ -1,7 +1,15 @@
 import DskitKV
+import Inspection
 
 /// How `ringctl ring` shows a `RingReport` to people.
 enum RingRendering {
+    /// Every ring a seed holds: one line naming the seed and the keys, then each ring as `--from-file` shows it.
+    static func render(_ report: ClusterRingsReport, wide: Bool, tokens: Bool) -> String {
+        let count = report.rings.count == 1 ? "1 ring" : "\(report.rings.count) rings"
+        let header = "\(count) from \(report.seed): " + report.rings.map(\.key).joined(separator: ", ")
+        return ([header] + report.rings.map { render($0, wide: wide, tokens: tokens) }).joined(separator: "\n\n")
+    }
+
     static func render(_ report: RingReport, wide: Bool, tokens: Bool) -> String {
         var headers = ["INSTANCE", "STATE", "ADDRESS", "ZONE", "HEARTBEAT", "REGISTERED", "TOKENS", "OWNERSHIP",
                        "READ-ONLY", "HEALTH"]

@@ -1,0 +1,24 @@
+import DskitKV
+import Foundation
+
+/// `ringctl ring` read from a cluster: the seed that answered and one `RingReport` per ring key, in the order
+/// asked (sorted by key when every ring is shown). Each element has exactly the shape `ring --from-file` prints.
+public struct ClusterRingsReport: Codable, Hashable, Sendable {
+    /// The peer whose KV store this is.
+    public var seed: String
+    /// One report per ring key.
+    public var rings: [RingReport]
+
+    /// The reports for `keys` (every ringDesc key when empty) as judged at `now`.
+    public init(_ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options) throws {
+        self.seed = snapshot.seed
+        self.rings = try snapshot.rings(keys: keys).map { key, ring in
+            try RingReport(key: key, ring: ring, now: now, options: options)
+        }
+    }
+
+    /// Whether any instance of any ring is unhealthy (what `--check` exits 1 for).
+    public var hasUnhealthyInstance: Bool {
+        rings.contains { $0.instances.contains { !$0.healthy } }
+    }
+}
