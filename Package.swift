@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
-        .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
         .testTarget(
             name: "MemberlistTests",
