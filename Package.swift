@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "TestSupport"]),
         .testTarget(name: "MemberlistWireTests", dependencies: ["MemberlistWire", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "Memberlist", "MemberlistWire"]),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).

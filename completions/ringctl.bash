@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|kv|resolve|ring|decode|help)
+    members|watch|kv|resolve|ring|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members kv resolve ring decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members watch kv resolve ring decode help' -- "${cur}"))
         ;;
     esac
 }
@@ -187,8 +187,8 @@ _ringctl() {
 _ringctl_members() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(-j --join -memberlist.join --dns-server --state)
-    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout -o --output)
+    repeating_options=(-j --join -memberlist.join --dns-server --gossip-key-file --state)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --observe --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -209,12 +209,86 @@ _ringctl_members() {
     '--dns-server')
         return
         ;;
+    '--observe')
+        return
+        ;;
+    '--node-name'|'-memberlist.nodename')
+        return
+        ;;
+    '--bind-addr'|'-memberlist.bind-addr')
+        return
+        ;;
+    '--bind-port'|'-memberlist.bind-port')
+        return
+        ;;
+    '--advertise-addr'|'-memberlist.advertise-addr')
+        return
+        ;;
+    '--advertise-port'|'-memberlist.advertise-port')
+        return
+        ;;
+    '--gossip-key-file')
+        return
+        ;;
     '--state')
         __ringctl_add_completions -W 'alive'$'\n''suspect'$'\n''dead'$'\n''left'$'\n''unknown'
         return
         ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(-j --join -memberlist.join --dns-server --gossip-key-file)
+    non_repeating_options=(--transport --cluster-label -memberlist.cluster-label --timeout --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port --for -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--node-name'|'-memberlist.nodename')
+        return
+        ;;
+    '--bind-addr'|'-memberlist.bind-addr')
+        return
+        ;;
+    '--bind-port'|'-memberlist.bind-port')
+        return
+        ;;
+    '--advertise-addr'|'-memberlist.advertise-addr')
+        return
+        ;;
+    '--advertise-port'|'-memberlist.advertise-port')
+        return
+        ;;
+    '--gossip-key-file')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac
