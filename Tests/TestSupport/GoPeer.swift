@@ -117,6 +117,28 @@ public final class GoPeer: @unchecked Sendable {
         return last!
     }
 
+    /// Starts a dskit-shaped node: dskit's TCP-only transport, the KV delegate holding ring key "ring" with this
+    /// node's instance (id = `name`), dskit node meta for `zone` (role member), a fast push/pull so a cluster
+    /// converges within a second or two, and memberlist logs on stderr. `more` goes after these flags.
+    public static func dskit(
+        name: String, label: String = "", zone: String = "", joining seed: GoPeer? = nil, _ more: [String] = []
+    ) throws -> GoPeer {
+        var arguments = ["--transport", "dskit", "--push-pull-interval", "300ms", "--verbose"]
+        if !label.isEmpty { arguments += ["--label", label] }
+        if !zone.isEmpty { arguments += ["--zone", zone] }
+        if let seed { arguments += ["--join", seed.address] }
+        return try GoPeer(name: name, arguments + more)
+    }
+
+    /// "127.0.0.1:PORT".
+    public var address: String { "127.0.0.1:\(port)" }
+
+    /// Stops (`true`, SIGUSR1) or resumes (`false`, SIGUSR2) the ring heartbeat of a running dskit-shaped node;
+    /// wait for `status()?.ring?.heartbeatFrozen` to see it applied.
+    public func freezeHeartbeat(_ frozen: Bool = true) {
+        kill(process.pid, frozen ? SIGUSR1 : SIGUSR2)
+    }
+
     /// The node's stderr so far (memberlist logs with `--verbose`).
     public var stderr: String { process.stderr }
 
@@ -157,16 +179,102 @@ public struct GoPeerStatus: Decodable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What the dskit transport accepted and rejected.
+    public struct DskitTransport: Decodable, Sendable {
+        public let packetsReceived: Int
+        public let packetsSent: Int
+        public let streamsReceived: Int
+        public let streamsOpened: Int
+        /// Packets dropped because their MD5 trailer did not match the payload.
+        public let md5Rejected: Int
+        /// Packets and streams dropped (connection closed, no reply) for a missing or different cluster label.
+        public let labelRejected: Int
+        /// Connections starting with neither 1 (packet) nor 2 (stream).
+        public let badMarker: Int
+        /// Packets too short, too long or with an unreadable sender address.
+        public let badPacket: Int
+
+        enum CodingKeys: String, CodingKey {
+            case packetsReceived = "packets_received", packetsSent = "packets_sent"
+            case streamsReceived = "streams_received", streamsOpened = "streams_opened"
+            case md5Rejected = "md5_rejected", labelRejected = "label_rejected"
+            case badMarker = "bad_marker", badPacket = "bad_packet"
+        }
+    }
+
+    /// One ring instance as the node holds it.
+    public struct RingInstance: Decodable, Sendable {
+        public let id: String
+        public let addr: String
+        public let zone: String
+        /// ACTIVE, LEAVING, PENDING, JOINING or LEFT.
+        public let state: String
+        public let tokenCount: Int
+        /// Every token, sorted; for synthetic instances only the first 8.
+        public let tokens: [UInt32]
+        /// Unix seconds.
+        public let registeredTimestamp: Int64
+        /// Unix seconds.
+        public let heartbeatTimestamp: Int64
+        public let readOnly: Bool
+        public let readOnlyUpdatedTimestamp: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case id, addr, zone, state, tokens
+            case tokenCount = "token_count"
+            case registeredTimestamp = "registered_timestamp"
+            case heartbeatTimestamp = "heartbeat_timestamp"
+            case readOnly = "read_only"
+            case readOnlyUpdatedTimestamp = "read_only_updated_timestamp"
+        }
+    }
+
+    /// The node's view of its ring key.
+    public struct Ring: Decodable, Sendable {
+        public let key: String
+        /// The node's own instance.
+        public let instanceID: String
+        public let heartbeatFrozen: Bool
+        /// Remote states and messages merged, and how many failed to decode.
+        public let merges: Int
+        public let mergeErrors: Int
+        public let lastMergeError: String
+        /// Every instance, sorted by id.
+        public let instances: [RingInstance]
+        /// A digest of ids, states and tokens: equal on two nodes when their rings agree (timestamps aside).
+        public let digest: String
+
+        enum CodingKeys: String, CodingKey {
+            case key, merges, instances, digest
+            case instanceID = "instance_id"
+            case heartbeatFrozen = "heartbeat_frozen"
+            case mergeErrors = "merge_errors"
+            case lastMergeError = "last_merge_error"
+        }
+
+        /// The instance called `id`.
+        public func instance(_ id: String) -> RingInstance? { instances.first { $0.id == id } }
+    }
+
     public let name: String
     public let port: Int
     public let members: [Member]
     public let userMessagesHex: [String]
     public let remoteStates: [RemoteState]
+    /// "standard" or "dskit".
+    public let transport: String?
+    /// The cluster label ("" for none).
+    public let label: String?
+    /// Only with the dskit transport.
+    public let dskitTransport: DskitTransport?
+    /// Only with the KV delegate.
+    public let ring: Ring?
 
     enum CodingKeys: String, CodingKey {
-        case name, port, members
+        case name, port, members, transport, label, ring
         case userMessagesHex = "user_messages_hex"
         case remoteStates = "remote_states"
+        case dskitTransport = "dskit_transport"
     }
 
     /// The member called `name`, if the node knows it.

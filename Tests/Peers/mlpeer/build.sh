@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds mlpeer into Tests/Peers/bin/ from Debian's Go packages (GOPATH mode, no module proxy):
 #   apt-get install golang-go golang-github-hashicorp-memberlist-dev golang-github-hashicorp-go-msgpack-dev \
-#                   golang-github-golang-snappy-dev
+#                   golang-github-golang-snappy-dev golang-google-protobuf-dev
+# Its Go tests (decoding real dskit bytes): GOPATH=/usr/share/gocode GO111MODULE=off go test ./Tests/Peers/mlpeer
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../bin"

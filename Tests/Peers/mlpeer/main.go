@@ -6,7 +6,10 @@
 //	mlpeer vectors --out DIR   run real memberlist nodes behind recording proxies and write every payload they
 //	                           exchange (one .bin per packet or stream direction, with a .json sidecar)
 //	mlpeer serve [flags]       run one real memberlist node until killed, printing "READY 127.0.0.1:PORT" and
-//	                           writing its member list and what its delegate received to a status file
+//	                           writing its member list and what its delegate received to a status file;
+//	                           with --transport dskit it is a dskit-shaped node: dskit's TCP-only framing,
+//	                           cluster label, optional TLS, and a KV delegate holding a ring (see
+//	                           dskit_transport.go, kv_delegate.go, ring.go)
 //
 // Everything listens on 127.0.0.1 only.
 package main
@@ -42,5 +45,11 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: mlpeer vectors --out DIR [--verbose]")
 	fmt.Fprintln(os.Stderr, "       mlpeer serve --status FILE [--name N] [--key HEX] [--protocol V] [--compression]")
 	fmt.Fprintln(os.Stderr, "                    [--meta TEXT] [--user-state TEXT] [--join HOST:PORT] [--verbose]")
+	fmt.Fprintln(os.Stderr, "                    [--transport standard|dskit] [--label L] [--skip-label-verification]")
+	fmt.Fprintln(os.Stderr, "                    [--tls-cert F --tls-key F [--tls-ca F] [--tls-server-name N]]")
+	fmt.Fprintln(os.Stderr, "                    [--ring-key K] [--instance-id ID] [--zone Z] [--role member|bridge] [--tokens N]")
+	fmt.Fprintln(os.Stderr, "                    [--seed S] [--state ACTIVE|LEAVING|PENDING|JOINING|LEFT] [--read-only]")
+	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--synthetic-ring NxT]")
+	fmt.Fprintln(os.Stderr, "                    [--push-pull-interval D] [--gossip-interval D]  (serve -h lists all)")
 	os.Exit(64)
 }

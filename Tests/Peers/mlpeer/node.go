@@ -25,9 +25,16 @@ type nodeOptions struct {
 	events        memberlist.EventDelegate // optional: told of joins, leaves and updates
 	// Protocol version 1 ignores the ports that peers advertise and assumes every peer listens on the local
 	// BindPort; a two-node protocol-1 cluster behind proxies works when that is the other node's proxy port.
-	assumedPeerPort int
-	probeInterval   time.Duration // 0: the default
-	probeTimeout    time.Duration // 0: the default
+	assumedPeerPort  int
+	probeInterval    time.Duration // 0: the default
+	probeTimeout     time.Duration // 0: the default
+	pushPullInterval time.Duration // 0: the default (30s)
+	gossipInterval   time.Duration // 0: the default
+	// dskit: the dskit TCP-only transport (dskit_transport.go) instead of memberlist's UDP+TCP one.
+	dskit       bool
+	dskitConfig dskitTransportConfig
+	// ring: a dskit-like KV delegate holding a ring (kv_delegate.go) instead of the recording delegate.
+	ring *ringOptions
 }
 
 // recordingDelegate is the node's memberlist.Delegate: fixed meta and user state, and a record of what arrived.
@@ -66,7 +73,9 @@ func (d *recordingDelegate) MergeRemoteState(state []byte, join bool) {
 type liveNode struct {
 	options  nodeOptions
 	list     *memberlist.Memberlist
-	delegate *recordingDelegate
+	delegate *recordingDelegate // nil when ring is set
+	ring     *ringDelegate      // nil unless options.ring is set
+	dskit    *dskitTransport    // nil unless options.dskit
 	// boundPort is where the node really listens (TCP and UDP); its advertised port may be a proxy's.
 	boundPort int
 }
@@ -80,15 +89,28 @@ func startNode(options nodeOptions) (*liveNode, error) {
 
 	// Our own transport, so that the advertised port can differ from the bound one (memberlist.Create would
 	// overwrite AdvertisePort when BindPort is 0).
-	transport, err := memberlist.NewNetTransport(&memberlist.NetTransportConfig{
-		BindAddrs: []string{"127.0.0.1"},
-		BindPort:  0,
-		Logger:    logger,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("transport for %s: %v", options.name, err)
+	var transport memberlist.Transport
+	var dskit *dskitTransport
+	var bound int
+	if options.dskit {
+		config := options.dskitConfig
+		config.logger = logger
+		created, err := newDskitTransport(config)
+		if err != nil {
+			return nil, fmt.Errorf("transport for %s: %v", options.name, err)
+		}
+		transport, dskit, bound = created, created, created.port
+	} else {
+		created, err := memberlist.NewNetTransport(&memberlist.NetTransportConfig{
+			BindAddrs: []string{"127.0.0.1"},
+			BindPort:  0,
+			Logger:    logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("transport for %s: %v", options.name, err)
+		}
+		transport, bound = created, created.GetAutoBindPort()
 	}
-	bound := transport.GetAutoBindPort()
 
 	config := memberlist.DefaultLANConfig()
 	config.Name = options.name
@@ -110,8 +132,19 @@ func startNode(options nodeOptions) (*liveNode, error) {
 	if len(options.key) > 0 {
 		config.SecretKey = options.key
 	}
-	delegate := &recordingDelegate{meta: options.meta, userState: options.userState}
-	config.Delegate = delegate
+	var delegate *recordingDelegate
+	var ring *ringDelegate
+	if options.ring != nil {
+		ringOptions := *options.ring
+		if ringOptions.address == "" {
+			ringOptions.address = fmt.Sprintf("127.0.0.1:%d", bound)
+		}
+		ring = newRingDelegate(ringOptions, options.meta, logger)
+		config.Delegate = ring
+	} else {
+		delegate = &recordingDelegate{meta: options.meta, userState: options.userState}
+		config.Delegate = delegate
+	}
 	if options.events != nil {
 		config.Events = options.events
 	}
@@ -132,13 +165,22 @@ func startNode(options nodeOptions) (*liveNode, error) {
 	if options.probeTimeout != 0 {
 		config.ProbeTimeout = options.probeTimeout
 	}
+	if options.pushPullInterval != 0 {
+		config.PushPullInterval = options.pushPullInterval
+	}
+	if options.gossipInterval != 0 {
+		config.GossipInterval = options.gossipInterval
+	}
 
 	list, err := memberlist.Create(config)
 	if err != nil {
 		transport.Shutdown()
+		if ring != nil {
+			ring.close()
+		}
 		return nil, fmt.Errorf("memberlist.Create %s: %v", options.name, err)
 	}
-	return &liveNode{options: options, list: list, delegate: delegate, boundPort: bound}, nil
+	return &liveNode{options: options, list: list, delegate: delegate, ring: ring, dskit: dskit, boundPort: bound}, nil
 }
 
 func (n *liveNode) member(name string) *memberlist.Node {
@@ -152,6 +194,9 @@ func (n *liveNode) member(name string) *memberlist.Node {
 
 func (n *liveNode) stop() {
 	n.list.Shutdown()
+	if n.ring != nil {
+		n.ring.close()
+	}
 }
 
 func stderrIf(verbose bool) io.Writer {

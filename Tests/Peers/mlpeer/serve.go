@@ -64,6 +64,13 @@ type serveStatus struct {
 	Members      []memberStatus `json:"members"`
 	UserMessages []string       `json:"user_messages_hex"`
 	RemoteStates []remoteState  `json:"remote_states"`
+	// Transport is "standard" (memberlist's UDP+TCP) or "dskit"; Label the cluster label ("" for none).
+	Transport string `json:"transport"`
+	Label     string `json:"label"`
+	// DskitTransport counts what the dskit transport accepted and rejected (absent with the standard one).
+	DskitTransport *transportCounters `json:"dskit_transport,omitempty"`
+	// Ring is the node's view of its ring key (absent without the KV delegate).
+	Ring *ringStatus `json:"ring,omitempty"`
 }
 
 func runServe(arguments []string) error {
@@ -79,9 +86,32 @@ func runServe(arguments []string) error {
 	verbose := flags.Bool("verbose", false, "memberlist logs on stderr")
 	probeInterval := flags.Duration("probe-interval", 0, "memberlist ProbeInterval (0: the LAN default, 1s)")
 	probeTimeout := flags.Duration("probe-timeout", 0, "memberlist ProbeTimeout (0: the LAN default, 500ms)")
+	pushPullInterval := flags.Duration("push-pull-interval", 0, "memberlist PushPullInterval (0: the LAN default, 30s)")
+	gossipInterval := flags.Duration("gossip-interval", 0, "memberlist GossipInterval (0: the LAN default, 200ms)")
+	transportKind := flags.String("transport", "standard", "standard (memberlist UDP+TCP) or dskit (TCP only, dskit framing)")
+	label := flags.String("label", "", "cluster label (dskit transport only)")
+	skipLabel := flags.Bool("skip-label-verification", false, "accept any or no cluster label on what arrives (dskit transport)")
+	tlsCert := flags.String("tls-cert", "", "PEM certificate the dskit transport serves and presents")
+	tlsKey := flags.String("tls-key", "", "PEM private key of --tls-cert")
+	tlsCA := flags.String("tls-ca", "", "PEM CA that peers' certificates must chain to when dialing")
+	tlsServerName := flags.String("tls-server-name", "", "server name to verify when dialing (default: the dialed host)")
+	ringKey := flags.String("ring-key", "ring", "KV key of the ring (the KV delegate runs with --transport dskit, or when this is given)")
+	instanceID := flags.String("instance-id", "", "ring instance id (default: the node name)")
+	instanceAddr := flags.String("instance-addr", "", "ring instance address (default: 127.0.0.1:<memberlist port>)")
+	zone := flags.String("zone", "", "ring instance zone; also sets dskit node meta unless --meta is given")
+	role := flags.String("role", "member", "dskit node meta role: member or bridge")
+	tokens := flags.Int("tokens", 128, "number of ring tokens (random, distinct)")
+	seed := flags.Int64("seed", 0, "token random seed (0: derived from the instance id)")
+	instanceState := flags.String("state", "ACTIVE", "instance state: ACTIVE, LEAVING, PENDING, JOINING or LEFT")
+	readOnly := flags.Bool("read-only", false, "register the instance read-only")
+	heartbeatPeriod := flags.Duration("heartbeat-period", time.Second, "how often the instance heartbeat is updated")
+	freezeHeartbeat := flags.Bool("freeze-heartbeat", false, "never update the heartbeat after registering (SIGUSR1 freezes at runtime, SIGUSR2 resumes)")
+	synthetic := flags.String("synthetic-ring", "", "INSTANCESxTOKENS: also hold that many fake instances (zones zone-a/b/c)")
 	if err := flags.Parse(arguments); err != nil {
 		return err
 	}
+	given := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if *statusPath == "" {
 		return fmt.Errorf("serve: --status is required")
 	}
@@ -101,6 +131,60 @@ func runServe(arguments []string) error {
 	if *userState == "" {
 		options.userState = nil
 	}
+	options.pushPullInterval, options.gossipInterval = *pushPullInterval, *gossipInterval
+	switch *transportKind {
+	case "standard", "memberlist":
+		if *label != "" || given["tls-cert"] {
+			return fmt.Errorf("serve: --label and --tls-* need --transport dskit (memberlist 0.2.2 has neither)")
+		}
+	case "dskit":
+		options.dskit = true
+		options.dskitConfig = dskitTransportConfig{label: *label, skipLabelVerification: *skipLabel, tlsServerName: *tlsServerName}
+		if *tlsCert != "" || *tlsKey != "" {
+			config, err := loadTLS(*tlsCert, *tlsKey, *tlsCA)
+			if err != nil {
+				return fmt.Errorf("serve: %v", err)
+			}
+			options.dskitConfig.tls = config
+		}
+	default:
+		return fmt.Errorf("serve: --transport %q: give standard or dskit", *transportKind)
+	}
+	if (options.dskit && !given["user-state"]) || given["ring-key"] {
+		state, err := parseInstanceState(*instanceState)
+		if err != nil {
+			return fmt.Errorf("serve: --state: %v", err)
+		}
+		ring := ringOptions{
+			key: *ringKey, instanceID: *instanceID, address: *instanceAddr, zone: *zone, tokens: *tokens, seed: *seed,
+			state: state, readOnly: *readOnly, heartbeatPeriod: *heartbeatPeriod, freezeHeartbeat: *freezeHeartbeat,
+		}
+		if ring.instanceID == "" {
+			ring.instanceID = *name
+		}
+		if *synthetic != "" {
+			if _, err := fmt.Sscanf(*synthetic, "%dx%d", &ring.syntheticInstances, &ring.syntheticTokens); err != nil ||
+				ring.syntheticInstances < 0 || ring.syntheticTokens < 0 || ring.syntheticInstances > 100000 {
+				return fmt.Errorf("serve: --synthetic-ring %q: give INSTANCESxTOKENS, e.g. 1000x512", *synthetic)
+			}
+		}
+		if ring.tokens < 0 || ring.tokens+ring.syntheticInstances*ring.syntheticTokens > 1<<28 {
+			return fmt.Errorf("serve: too many tokens")
+		}
+		if ring.heartbeatPeriod <= 0 {
+			return fmt.Errorf("serve: --heartbeat-period must be positive")
+		}
+		options.ring = &ring
+	}
+	if *zone != "" && !given["meta"] {
+		// dskit node meta (node_meta.go): [version 1][role: 1 member, 2 bridge][zone length][zone].
+		roles := map[string]byte{"member": 1, "bridge": 2}
+		roleByte, ok := roles[*role]
+		if !ok || len(*zone) > 255 {
+			return fmt.Errorf("serve: --role %q / --zone %q: give member or bridge and a zone of at most 255 bytes", *role, *zone)
+		}
+		options.meta = append([]byte{1, roleByte, byte(len(*zone))}, *zone...)
+	}
 	node, err := startNode(options)
 	if err != nil {
 		return err
@@ -111,18 +195,28 @@ func runServe(arguments []string) error {
 			return fmt.Errorf("serve: join %s: %v", *join, err)
 		}
 	}
+	// The status file exists before READY, so a test may read it at once.
+	last := node.status(events)
+	if err := writeAtomically(*statusPath, last); err != nil {
+		return err
+	}
 	fmt.Printf("READY 127.0.0.1:%d\n", node.boundPort)
 	os.Stdout.Sync()
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	freezes := make(chan os.Signal, 4)
+	signal.Notify(freezes, syscall.SIGUSR1, syscall.SIGUSR2)
 	ticker := time.NewTicker(25 * time.Millisecond)
 	defer ticker.Stop()
-	last := ""
 	for {
 		select {
 		case <-signals:
 			return nil
+		case received := <-freezes:
+			if node.ring != nil {
+				node.ring.setFrozen(received == syscall.SIGUSR1)
+			}
 		case <-ticker.C:
 			text := node.status(events)
 			if text != last {
@@ -143,13 +237,25 @@ func (n *liveNode) status(events *memberEvents) string {
 	}
 	events.mu.Unlock()
 	sort.Slice(status.Members, func(i, j int) bool { return status.Members[i].Name < status.Members[j].Name })
-	n.delegate.mu.Lock()
 	status.UserMessages = []string{}
-	for _, message := range n.delegate.userMessages {
-		status.UserMessages = append(status.UserMessages, hex.EncodeToString(message))
+	status.RemoteStates = []remoteState{}
+	if n.delegate != nil {
+		n.delegate.mu.Lock()
+		for _, message := range n.delegate.userMessages {
+			status.UserMessages = append(status.UserMessages, hex.EncodeToString(message))
+		}
+		status.RemoteStates = append(status.RemoteStates, n.delegate.remoteStates...)
+		n.delegate.mu.Unlock()
 	}
-	status.RemoteStates = append([]remoteState{}, n.delegate.remoteStates...)
-	n.delegate.mu.Unlock()
+	status.Transport = "standard"
+	if n.dskit != nil {
+		counters := n.dskit.counters()
+		status.Transport, status.Label, status.DskitTransport = "dskit", n.dskit.config.label, &counters
+	}
+	if n.ring != nil {
+		ring := n.ring.status()
+		status.Ring = &ring
+	}
 	text, _ := json.MarshalIndent(status, "", "  ")
 	return string(text)
 }
