@@ -121,4 +121,11 @@ struct WatchCommandTests {
         #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(peer.port)"))
         #expect(result.stderr.contains("hint:"))
     }
+
+    @Test("observer flags without --observe are a usage error (a peek sends no node)")
+    func observerFlagsNeedObserve() throws {
+        let result = try RingctlBinary.run(["members", "-j", "127.0.0.1:1", "--node-name", "x"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("only apply with --observe"))
+    }
 }

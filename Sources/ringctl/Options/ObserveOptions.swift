@@ -53,6 +53,12 @@ struct ObserverNodeOptions: ParsableArguments {
         }
     }
 
+    /// True when any flag here was given.
+    var isCustomized: Bool {
+        nodeName != nil || bindAddress != "0.0.0.0" || bindPort != 0 || advertiseAddress != nil
+            || advertisePort != nil || !gossipKeyFiles.isEmpty
+    }
+
     /// The observer configuration for `cluster`'s transport, label and deadline.
     func configuration(_ cluster: ClusterOptions) throws -> ObserverConfiguration {
         ObserverConfiguration(
@@ -77,6 +83,11 @@ struct ObserveOptions: ParsableArguments {
     func validate() throws {
         if let observe, observe.duration <= .zero || observe.duration > .seconds(86_400) {
             throw ValidationError("--observe must be more than 0 and at most 24h, not \(observe).")
+        }
+        if observe == nil && node.isCustomized {
+            throw ValidationError(
+                "--node-name, --bind-addr, --bind-port, --advertise-addr, --advertise-port and --gossip-key-file "
+                    + "only apply with --observe (a peek sends no node of its own).")
         }
     }
 }
