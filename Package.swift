@@ -79,11 +79,11 @@ let package = Package(
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Memberlist", "DskitKV", "TestSupport"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "MemberlistWire"],
+            name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "Memberlist", "MemberlistWire"],
             exclude: ["Fixtures"]
         ),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
-        .testTarget(name: "InteropTests", dependencies: ["MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
         .testTarget(
             name: "MemberlistTests",

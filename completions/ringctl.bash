@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|kv|resolve|ring|lag|decode|help)
+    members|watch|kv|resolve|ring|lag|decode|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members kv resolve ring lag decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _ringctl_members() {
     repeating_flags=()
     non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --state)
-    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --observe --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -227,12 +227,98 @@ _ringctl_members() {
     '--dns-server')
         return
         ;;
+    '--observe')
+        return
+        ;;
+    '--node-name'|'-memberlist.nodename')
+        return
+        ;;
+    '--bind-addr'|'-memberlist.bind-addr')
+        return
+        ;;
+    '--bind-port'|'-memberlist.bind-port')
+        return
+        ;;
+    '--advertise-addr'|'-memberlist.advertise-addr')
+        return
+        ;;
+    '--advertise-port'|'-memberlist.advertise-port')
+        return
+        ;;
     '--state')
         __ringctl_add_completions -W 'alive'$'\n''suspect'$'\n''dead'$'\n''left'$'\n''unknown'
         return
         ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port --for -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--node-name'|'-memberlist.nodename')
+        return
+        ;;
+    '--bind-addr'|'-memberlist.bind-addr')
+        return
+        ;;
+    '--bind-port'|'-memberlist.bind-port')
+        return
+        ;;
+    '--advertise-addr'|'-memberlist.advertise-addr')
+        return
+        ;;
+    '--advertise-port'|'-memberlist.advertise-port')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

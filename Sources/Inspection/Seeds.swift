@@ -17,6 +17,12 @@ public struct Seeds: Sendable {
     /// Peeks at the first seed endpoint that answers; throws `.noSeedAnswered` listing every failure.
     /// A bad address (`DiscoveryError.invalidAddress`) is thrown as itself: it is a usage error.
     public func peek(_ configuration: PeekConfiguration) async throws -> PeekResult {
+        try await firstAnswer { endpoint in try await Peek.run(peer: endpoint, configuration: configuration) }
+    }
+
+    /// Resolves the seeds in order and runs `attempt` on each endpoint until one succeeds; throws
+    /// `.noSeedAnswered` listing every failure (resolution or attempt), or a bad address as itself.
+    public func firstAnswer<Answer>(_ attempt: (String) async throws -> Answer) async throws -> Answer {
         guard !addresses.isEmpty else { throw InspectionError.noSeeds }
         var parsed: [DiscoveryAddress] = []
         for text in addresses { parsed.append(try DiscoveryAddress(parsing: text)) }
@@ -40,7 +46,9 @@ public struct Seeds: Sendable {
             }
             for endpoint in endpoints {
                 do {
-                    return try await Peek.run(peer: endpoint, configuration: configuration)
+                    return try await attempt(endpoint)
+                } catch is CancellationError {
+                    throw CancellationError()
                 } catch {
                     let label = endpoint == address.input ? endpoint : "\(address.input) → \(endpoint)"
                     failures.append(SeedFailure(seed: label, error: error))

@@ -6,6 +6,8 @@ public enum PeerStep: String, Hashable, Sendable, CustomStringConvertible {
     case tlsHandshake = "completing the TLS handshake"
     case writePushPull = "sending the push/pull"
     case readReply = "reading the push/pull reply"
+    case sendPacket = "sending a packet to"
+    case readIncoming = "reading a stream from"
 
     public var description: String { rawValue }
 }

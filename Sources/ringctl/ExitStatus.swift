@@ -59,6 +59,12 @@ enum ExitStatus: Int32, Comparable {
             }
         case is SeedResolvedToNothing:
             self = .unavailable
+        case let error as ObserverError:
+            switch error {
+            case .bindFailed: self = .configuration
+            case .invalidAdvertiseAddress: self = .usage
+            case .joinRejected: self = .protocolMismatch
+            }
         case let error as KVLookupError:
             switch error {
             case .stateUndecodable, .ringUndecodable: self = .protocolMismatch
@@ -87,6 +93,7 @@ enum ExitStatus: Int32, Comparable {
         case let error as MemberlistError: (error.description, memberlistHint(error))
         case let error as InspectionError: (error.description, inspectionHint(error))
         case let error as KVLookupError: (error.description, error.hint)
+        case let error as ObserverError: (error.description, error.hint)
         case let error as WireError: (error.description, wireHint(error))
         default: (String(describing: error), nil)
         }

@@ -14,6 +14,7 @@ struct Ringctl: AsyncParsableCommand {
 
             Examples:
               ringctl members -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
+              ringctl watch -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl kv -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -memberlist.cluster-label loki
               ringctl ring -j pyroscope-memberlist:7946 --check
               ringctl lag --heartbeat 15s -j pyroscope-memberlist:7946
@@ -32,6 +33,6 @@ struct Ringctl: AsyncParsableCommand {
               78  configuration: bad TLS, key or config files
             """,
         version: version,
-        subcommands: [Members.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self]
+        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self]
     )
 }

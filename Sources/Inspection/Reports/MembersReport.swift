@@ -48,6 +48,8 @@ public struct MembersReport: Codable, Hashable, Sendable {
     public var transport: TransportKind
     /// The members, sorted by name, then address.
     public var members: [Member]
+    /// The node name ringctl joined as, when the report comes from a transient join (`--observe`).
+    public var observer: String?
 
     /// How many members are in each state (states with none are left out).
     public var counts: [State: Int] {
@@ -95,5 +97,16 @@ public struct MembersReport: Codable, Hashable, Sendable {
             zone: meta.map(\.zone),
             metaBytes: node.meta?.count ?? 0
         )
+    }
+}
+
+extension MembersReport {
+    /// The report from an observer's member table (the observer itself left out), naming the node we joined as.
+    public init(observed snapshot: ObserverSnapshot, transport: TransportKind) {
+        self.seed = snapshot.seed ?? ""
+        self.transport = transport
+        self.observer = snapshot.local?.name
+        self.members = snapshot.members.map { Self.member($0.pushNodeState) }
+            .sorted { ($0.name, $0.address) < ($1.name, $1.address) }
     }
 }

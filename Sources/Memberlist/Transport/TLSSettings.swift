@@ -71,6 +71,31 @@ public struct TLSSettings: Hashable, Sendable {
         return TLSClient(settings: self, context: context)
     }
 
+    /// The listener's context for a transient join: peers connect back to the observer (probes, push/pulls, the
+    /// leave's replies) over TLS too, and dskit presents one certificate for both sides, so the same cert and key
+    /// serve. Nil when TLS is off; an error naming the flags when they are missing.
+    public func makeServer() throws(TLSConfigurationError) -> TLSServer? {
+        guard enabled else { return nil }
+        guard !certPath.isEmpty, !keyPath.isEmpty else {
+            throw TLSConfigurationError(
+                file: certPath.isEmpty ? .certificate : .key, path: "",
+                reason: "is missing: joining over TLS needs a certificate and key for the connections peers open "
+                    + "back to ringctl")
+        }
+        let chain = try Self.certificates(.certificate, path: certPath)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(try Self.privateKey(path: keyPath)))
+        configuration.minimumTLSVersion = .tlsv12
+        // No client certificate is asked for: peers authenticate us through the certificate we present.
+        configuration.certificateVerification = .none
+        do {
+            return TLSServer(context: try NIOSSLContext(configuration: configuration))
+        } catch {
+            throw TLSConfigurationError(
+                file: .key, path: keyPath, reason: "does not match the certificate in \(certPath) (\(error))")
+        }
+    }
+
     private static func contents(_ file: TLSConfigurationError.File, path: String) throws(TLSConfigurationError)
         -> [UInt8]
     {
@@ -135,6 +160,15 @@ public struct TLSClient: Hashable, Sendable {
         hasher.combine(settings)
         hasher.combine(ObjectIdentifier(context))
     }
+}
+
+/// TLS settings turned into a listener context (the observer's side of connections peers open).
+public struct TLSServer: Hashable, Sendable {
+    /// The NIOSSL context (certificate and key loaded).
+    public let context: NIOSSLContext
+
+    public static func == (lhs: TLSServer, rhs: TLSServer) -> Bool { lhs.context === rhs.context }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(context)) }
 }
 
 /// A TLS file that cannot be used: which one, where, and why. Raised before any peer is asked.

@@ -15,6 +15,11 @@ struct Members: AsyncParsableCommand {
             the node carries it). Sorted by name; then one summary line per state. --state keeps only the \
             members in the states given.
 
+            With --observe DURATION, ringctl instead joins the cluster as a transient member (node \
+            ringctl-<host>-<random>, see `ringctl watch`), answers its probes, collects gossip for that long, \
+            prints the members as its own member table holds them, and leaves gracefully (also on Ctrl-C or \
+            SIGTERM), so the cluster shows it as left, never as failed.
+
             Seeds are tried in order; dns+, dnssrv+ and dnssrvnoa+ seeds are resolved as dskit resolves \
             them (see `ringctl resolve`) and each address is tried. When none answers, every seed is listed \
             with why.
@@ -26,6 +31,7 @@ struct Members: AsyncParsableCommand {
               ringctl members --transport memberlist -j 127.0.0.1:7946 -o json | jq '.members[].name'
               ringctl members -config.file /etc/pyroscope/config.yaml --tls-ca-path ca.crt
               ringctl members --transport memberlist -j 10.0.0.3:7946 --secret-key-file gossip.key
+              ringctl members -j 10.0.0.3:7946 --observe 10s --bind-addr 10.0.0.99
 
             Exit status: 0 a seed answered; 64 usage; 69 no seed answered (refused, timed out, closed); \
             76 a seed replied with something undecodable, or a dskit seed closed without replying (most \
@@ -35,6 +41,8 @@ struct Members: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
+
+    @OptionGroup var observation: ObserveOptions
 
     @Option(help: ArgumentHelp("Show only members in this state (repeatable): alive, suspect, dead or left.",
                                valueName: "state"))
@@ -46,8 +54,19 @@ struct Members: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let resolved = try cluster.resolved()
-            let peek = try await resolved.seeds.peek(resolved.peek)
-            let report = MembersReport(peek, transport: cluster.transport).filtered(states: Set(state))
+            let report: MembersReport
+            if let duration = observation.observe?.duration {
+                let request = ObserveRequest(
+                    seeds: resolved.seeds, configuration: try observation.node.configuration(resolved))
+                let observed = try await SignalCancellation.run {
+                    try await Observation.members(request, for: duration)
+                }
+                LeaveWarnings.print(observed.leave)
+                report = observed.report.filtered(states: Set(state))
+            } else {
+                let peek = try await resolved.seeds.peek(resolved.peek)
+                report = MembersReport(peek, transport: cluster.transport).filtered(states: Set(state))
+            }
             switch output {
             case .json: print(try JSONOutput.render(report))
             case .table: print(MembersRendering.table(report, wide: false))

@@ -21,7 +21,13 @@ enum MembersRendering {
             guard let count = counts[state] else { continue }
             lines.append("\(state.rawValue): \(count)")
         }
-        lines.append("\(report.members.count) members, from \(report.seed) (\(report.transport.rawValue) transport)")
+        if let observer = report.observer {
+            lines.append(
+                "\(report.members.count) members, observed as \(observer) after joining through \(report.seed) "
+                    + "(\(report.transport.rawValue) transport)")
+        } else {
+            lines.append("\(report.members.count) members, from \(report.seed) (\(report.transport.rawValue) transport)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -1,0 +1,35 @@
+/// Why an observer session could not start.
+///
+/// Peer failures during the join are `MemberlistError`s (they name the peer and the step); these are about our own
+/// end. Kept apart from MemberlistError so the session's errors and the peek's evolve without touching each other.
+public enum ObserverError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The listener could not be bound.
+    case bindFailed(address: String, reason: String)
+    /// The advertise (or bind) address is not an IP literal peers could reach.
+    case invalidAdvertiseAddress(String)
+    /// A seed answered the join with something other than its push/pull state.
+    case joinRejected(peer: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .bindFailed(let address, let reason):
+            return "cannot listen on \(address) for the cluster's probes and gossip: \(reason)"
+        case .invalidAdvertiseAddress(let text):
+            return "\"\(text)\" cannot be advertised to the cluster: give an IPv4 or IPv6 address"
+        case .joinRejected(let peer, let message):
+            return "\(peer) answered the join with \(message)"
+        }
+    }
+
+    /// What to try next.
+    public var hint: String {
+        switch self {
+        case .bindFailed:
+            return "pick another --bind-port (0 chooses a free one) or --bind-addr"
+        case .invalidAdvertiseAddress:
+            return "pass --advertise-addr with an IP address the cluster's nodes can reach"
+        case .joinRejected:
+            return "check --transport, --cluster-label and the gossip key against the cluster's configuration"
+        }
+    }
+}

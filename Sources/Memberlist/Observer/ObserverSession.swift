@@ -1,0 +1,685 @@
+import MemberlistWire
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+// The transient join (hashicorp/memberlist memberlist.go `Join`/`Leave`, net.go handlers):
+//
+//   join     push/pull with Join: true to a seed, carrying only our own alive node state and an empty user state;
+//            the seed answers with its member list and delegate state (dskit: the KV full state), then gossips
+//            our alive to the others
+//   joined   answer pings (ack) and indirect pings (relay the target's ack, or a nack), answer push/pulls with our
+//            member view and an empty user state, refute suspicion and death with a higher incarnation, apply
+//            alive/suspect/dead gossip to the MemberTable and pass user messages on (never re-broadcast: we write
+//            nothing to the KV store and send no gossip of our own)
+//   leave    dead{Node: us, From: us} to every live member directly, so peers mark us left (memberlist's StateLeft)
+//            even where gossip has not spread yet; then close
+//
+// The session is a scope: `withObserver` runs the body with listeners open and leaves on every exit path,
+// cancellation included (the leave runs in an unstructured task, which a cancelled scope does not cancel).
+
+/// What the observer saw, in order: member changes, user messages (dskit: KV pair updates), push/pull states.
+public enum ObserverEvent: Hashable, Sendable {
+    /// The member table changed (or we refuted an accusation).
+    case member(MemberEvent)
+    /// A user message (dskit: one KeyValuePair) arrived from `from`.
+    case userMessage([UInt8], from: String)
+    /// A push/pull delivered a delegate state (dskit: the KV full state).
+    case remoteState([UInt8], join: Bool, from: String)
+    /// Something arrived that could not be used (undecodable, wrong label or key): one sentence.
+    case problem(String)
+}
+
+/// What the join with one seed gave.
+public struct JoinResult: Hashable, Sendable {
+    /// The seed that answered.
+    public var peer: String
+    /// The seed's member list.
+    public var nodes: [PushNodeState]
+    /// The seed's delegate state (dskit: the KV full state).
+    public var userState: [UInt8]
+    /// How the reply was compressed, if it was.
+    public var compression: CompressionAlgorithm?
+}
+
+/// One member the leave could not reach.
+public struct LeaveFailure: Hashable, Sendable {
+    /// "ip:port".
+    public var peer: String
+    /// Why.
+    public var error: MemberlistError
+}
+
+/// Where the leave went.
+public struct LeaveOutcome: Hashable, Sendable {
+    /// Addresses the dead message was sent to.
+    public var sentTo: [String]
+    /// Addresses it could not be sent to.
+    public var failures: [LeaveFailure]
+    /// The node that left; nil when the session never announced itself (no leave was needed).
+    public var node: String?
+}
+
+/// The body's result and how the leave went.
+public struct ObserverOutcome<Value: Sendable>: Sendable {
+    /// What the body returned.
+    public var value: Value
+    /// Where the leave went.
+    public var leave: LeaveOutcome
+}
+
+/// A copy of what the session knows.
+public struct ObserverSnapshot: Hashable, Sendable {
+    /// Ourselves as announced (nil before a join got as far as connecting).
+    public var local: Member?
+    /// Every other member, sorted by name, in every state.
+    public var members: [Member]
+    /// The newest delegate state a push/pull brought (dskit: the KV full state).
+    public var userState: [UInt8]
+    /// The seed that answered the join.
+    public var seed: String?
+    /// How many packets and streams could not be used, and the last few reasons.
+    public var problemCount: Int
+    public var recentProblems: [String]
+}
+
+/// Joins a cluster for the duration of `body`, then leaves (also when `body` throws or the task is cancelled).
+///
+/// The body joins with `session.join(peer:)` (try seeds in order until one answers) and reads `session.events` or
+/// `session.snapshot()`.
+public func withObserver<Value: Sendable>(
+    _ configuration: ObserverConfiguration,
+    _ body: (ObserverSession) async throws -> Value
+) async throws -> ObserverOutcome<Value> {
+    let (server, datagrams) = try await ObserverSession.bind(configuration)
+    let session = ObserverSession(
+        configuration: configuration, boundPort: server.channel.localAddress?.port ?? 0,
+        datagramChannel: datagrams?.channel)
+
+    func run(
+        _ packets: NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>?,
+        _ connections: NIOAsyncChannelInboundStream<NIOAsyncChannel<ByteBuffer, ByteBuffer>>
+    ) async throws -> ObserverOutcome<Value> {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await session.runJobs() }
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { connectionGroup in
+                    for try await connection in connections {
+                        connectionGroup.addTask { await session.serve(connection) }
+                    }
+                }
+            }
+            if let packets {
+                group.addTask {
+                    for try await datagram in packets {
+                        let from = ObserverSession.hostPort(datagram.remoteAddress)
+                        await session.ingestPacket(Array(datagram.data.readableBytesView), from: from)
+                    }
+                }
+            }
+            let result: Result<Value, any Error>
+            do {
+                result = .success(try await body(session))
+            } catch {
+                result = .failure(error)
+            }
+            // Not a child of this (maybe cancelled) task: the leave must still go out after Ctrl-C.
+            let leave = await Task { await session.leave() }.value
+            await session.finish()
+            group.cancelAll()
+            return ObserverOutcome(value: try result.get(), leave: leave)
+        }
+    }
+
+    return try await server.executeThenClose { connections, _ in
+        if let datagrams {
+            return try await datagrams.executeThenClose { packets, _ in try await run(packets, connections) }
+        }
+        return try await run(nil, connections)
+    }
+}
+
+/// A joined observer: answers the cluster's probes and keeps a member table. Created by `withObserver`.
+public actor ObserverSession {
+    /// How the session was configured.
+    public nonisolated let configuration: ObserverConfiguration
+    /// The port the listeners are bound to (TCP, and UDP for the standard transport).
+    public nonisolated let boundPort: Int
+    /// What happened, in order; one consumer. Finished when the session ends.
+    public nonisolated let events: AsyncStream<ObserverEvent>
+
+    private nonisolated let datagramChannel: (any Channel)?
+    private nonisolated let framing: StreamFraming
+    private let eventSink: AsyncStream<ObserverEvent>.Continuation
+    private let jobs: AsyncStream<@Sendable () async -> Void>
+    private let jobSink: AsyncStream<@Sendable () async -> Void>.Continuation
+
+    private var table: MemberTable?
+    private var seed: String?
+    private var userState: [UInt8] = []
+    /// Peers that may have merged our alive state: seeds we wrote our push/pull to.
+    private var contacted: [String] = []
+    private var nextSeqNo = UInt32.random(in: 0...UInt32.max / 2)
+    private var relays: [UInt32: Relay] = [:]
+    private var problemCount = 0
+    private var recentProblems: [String] = []
+
+    /// An indirect ping we forward: who asked, under which sequence number.
+    private struct Relay {
+        var requester: String
+        var requesterName: String
+        var seqNo: UInt32
+    }
+
+    init(configuration: ObserverConfiguration, boundPort: Int, datagramChannel: (any Channel)?) {
+        self.configuration = configuration
+        self.boundPort = boundPort
+        self.datagramChannel = datagramChannel
+        self.framing = StreamFraming(
+            transport: configuration.transport, clusterLabel: configuration.clusterLabel,
+            keyring: configuration.keyring, maxSize: configuration.maxStreamSize,
+            verifyLabel: configuration.verifyLabel, tls: configuration.tls)
+        (events, eventSink) = AsyncStream.makeStream(of: ObserverEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        (jobs, jobSink) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
+    }
+
+    // MARK: Public API
+
+    /// Joins through `peer` ("host:port"): push/pull with Join: true carrying our alive node state only. Merges the
+    /// seed's member list; its user state is kept (see `snapshot()`) and reported as an event.
+    public func join(peer: String) async throws -> JoinResult {
+        if !contacted.contains(peer) { contacted.append(peer) }  // it may merge us even if its reply never comes
+        let existing = table?.local
+        let configuration = self.configuration
+        let boundPort = self.boundPort
+        let framing = self.framing
+        let (envelope, localAddress) = try await StreamExchange.run(
+            peer: peer, framing: framing, timeout: configuration.timeout
+        ) { localAddress throws in
+            let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
+            let pushPull = PushPull(join: true, nodes: [me.pushNodeState], userState: [])
+            return try framing.dialerBytes(.pushPull(pushPull))
+        }
+        guard case .pushPull(let reply) = envelope.message else {
+            if case .error(let remote) = envelope.message {
+                throw ObserverError.joinRejected(peer: peer, message: "an error: \(remote.error)")
+            }
+            throw ObserverError.joinRejected(peer: peer, message: "a \(envelope.message.type) message")
+        }
+        if table == nil {
+            table = MemberTable(
+                local: try existing
+                    ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress))
+        }
+        seed = peer
+        apply(.pushPull(reply.nodes))
+        userState = reply.userState
+        eventSink.yield(.remoteState(reply.userState, join: true, from: peer))
+        return JoinResult(
+            peer: peer, nodes: reply.nodes, userState: reply.userState, compression: envelope.compression)
+    }
+
+    /// What the session knows now.
+    public func snapshot() -> ObserverSnapshot {
+        ObserverSnapshot(
+            local: table?.local, members: table?.others ?? [], userState: userState, seed: seed,
+            problemCount: problemCount, recentProblems: recentProblems)
+    }
+
+    /// The member table (ourselves included).
+    public var memberTable: MemberTable? { table }
+
+    // MARK: Our node
+
+    /// Ourselves: the configured name, incarnation 1, memberlist's versions, no meta; the advertise address is the
+    /// configured one, else the bind address, else (wildcard bind) the address our connection to the seed left
+    /// from, which is the one the seed can reach. Go sends IPv4 addresses IPv4-mapped; so do we.
+    static func localMember(
+        _ configuration: ObserverConfiguration, boundPort: Int, connection: SocketAddress?
+    ) throws(ObserverError) -> Member {
+        var host = configuration.advertiseHost ?? configuration.bindHost
+        if configuration.advertiseHost == nil, host == "0.0.0.0" || host == "::" || host.isEmpty,
+            let local = connection?.ipAddress
+        {
+            host = local
+        }
+        guard let parsed = NodeAddress(host), host != "0.0.0.0", host != "::" else {
+            throw .invalidAdvertiseAddress(host)
+        }
+        let port = configuration.advertisePort ?? boundPort
+        guard let port = UInt16(exactly: port), port != 0 else {
+            throw .invalidAdvertiseAddress("\(host):\(port)")
+        }
+        return Member(
+            name: configuration.nodeName, address: parsed.ipv4Mapped, port: port, meta: nil, incarnation: 1,
+            state: .alive, vsn: ObserverConfiguration.versions.vsn)
+    }
+
+    // MARK: Packets
+
+    /// One packet (a UDP datagram, or a dskit packet's payload) from `from` ("ip:port").
+    func ingestPacket(_ bytes: [UInt8], from: String) {
+        let envelope: PacketEnvelope
+        do {
+            envelope = try PacketEnvelope.decode(
+                bytes, expectedLabel: configuration.expectedLabel, keyring: configuration.keyring)
+        } catch {
+            record("packet from \(from) dropped: \(error)")
+            return
+        }
+        handle(envelope.message, from: from)
+    }
+
+    private func handle(_ message: Message, from: String) {
+        switch message {
+        case .compound(let parts):
+            for part in parts { handle(part, from: from) }
+        case .compressed(_, let inner):
+            handle(inner, from: from)
+        case .ping(let ping):
+            guard ping.node.isEmpty || ping.node == configuration.nodeName else {
+                record("ping from \(from) for another node, \"\(ping.node)\": not answered")
+                return
+            }
+            let to = Self.replyAddress(ping.sourceAddress, ping.sourcePort, otherwise: from)
+            send(.ack(AckResponse(seqNo: ping.seqNo)), to: to, node: ping.sourceNode)
+        case .indirectPing(let request):
+            relay(request, from: from)
+        case .ack(let ack):
+            guard let relay = relays.removeValue(forKey: ack.seqNo) else { return }
+            send(.ack(AckResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)
+        case .nack:
+            return  // we probe nobody ourselves, and nacks are only informative
+        case .alive(let alive):
+            apply(.alive(alive))
+        case .suspect(let suspect):
+            apply(.suspect(suspect))
+        case .dead(let dead):
+            apply(.dead(dead))
+        case .user(let payload):
+            eventSink.yield(.userMessage(payload, from: from))
+        case .error(let error):
+            record("\(from) sent an error: \(error.error)")
+        case .unknown(let type, _):
+            record("packet from \(from) holds message type \(type), which memberlist does not define")
+        }
+    }
+
+    /// net.go `handleIndirectPing`: ping the target for the requester; relay its ack, or send a nack when the
+    /// requester asked for one and the target stays silent for a probe timeout.
+    private func relay(_ request: IndirectPingRequest, from: String) {
+        guard let table else { return }
+        let seqNo = nextSeqNo
+        nextSeqNo &+= 1
+        let requester = Self.replyAddress(request.sourceAddress, request.sourcePort, otherwise: from)
+        relays[seqNo] = Relay(requester: requester, requesterName: request.sourceNode, seqNo: request.seqNo)
+        let me = table.local
+        let ping = PingMessage(
+            seqNo: seqNo, node: request.node, sourceAddress: me.address, sourcePort: me.port,
+            sourceNode: me.name)
+        let port = request.port == 0 ? me.port : request.port
+        send(.ping(ping), to: request.target.hostPort(port), node: request.node)
+        let timeout = configuration.probeTimeout
+        let wantsNack = request.nack
+        jobSink.yield { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.relayTimedOut(seqNo, wantsNack: wantsNack)
+        }
+    }
+
+    private func relayTimedOut(_ seqNo: UInt32, wantsNack: Bool) {
+        guard let relay = relays.removeValue(forKey: seqNo), wantsNack else { return }
+        send(.nack(NackResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)
+    }
+
+    private func apply(_ update: MemberUpdate) {
+        guard var table else { return }  // not joined yet: nothing to compare with
+        let events = table.apply(update)
+        self.table = table
+        for event in events {
+            if case .refute(let alive, _) = event {
+                // memberlist gossips the refutation; we have no gossip, so we tell every live member directly.
+                for member in table.others where member.isLive {
+                    send(.alive(alive), to: member.hostPort, node: member.name)
+                }
+            }
+            eventSink.yield(.member(event))
+        }
+    }
+
+    /// Sends `message` to `peer` in the background (a failure is recorded, not thrown).
+    private func send(_ message: Message, to peer: String, node: String?) {
+        let bytes: [UInt8]
+        do {
+            bytes = try packetBytes(message, node: node)
+        } catch {
+            record("encoding a \(message.type) for \(peer) failed: \(error)")
+            return
+        }
+        jobSink.yield { [weak self] in
+            guard let self else { return }
+            do {
+                try await self.transmit(bytes, to: peer)
+            } catch {
+                await self.record("sending a \(message.type) to \(peer) failed: \(error)")
+            }
+        }
+    }
+
+    /// The packet's bytes: CRC for peers that speak protocol 5 (as memberlist decides), encryption with the
+    /// primary key when the cluster has a keyring, the label header when it has a label.
+    private func packetBytes(_ message: Message, node: String?) throws(WireError) -> [UInt8] {
+        let protocolMax = node.flatMap { table?.members[$0]?.vsn }.flatMap { ProtocolVersions(vsn: $0) }?.protocolMax
+        let envelope = PacketEnvelope(
+            message: message, label: framing.label, hasChecksum: (protocolMax ?? 0) >= 5,
+            encryption: configuration.keyring == nil ? nil : .unpadded)
+        return try envelope.encoded(keyring: configuration.keyring)
+    }
+
+    /// Puts one packet on the wire and waits until it is written: a UDP datagram from our bound port, or a dskit
+    /// TCP connection of its own (marker, our advertised address, payload, MD5).
+    nonisolated func transmit(_ payload: [UInt8], to peer: String) async throws(MemberlistError) {
+        let timeout = configuration.timeout
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        switch configuration.transport {
+        case .memberlist:
+            guard let datagramChannel else { return }
+            let (host, port) = try PeerAddress.split(peer)
+            let address: SocketAddress
+            do {
+                address = try SocketAddress(ipAddress: host, port: port)
+            } catch {
+                do {
+                    address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+                } catch {
+                    throw .connectFailed(peer: peer, reason: "cannot resolve \(host): \(error)")
+                }
+            }
+            let datagram = AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: payload))
+            do {
+                try await withDeadline(
+                    deadline, timeoutError: MemberlistError.timedOut(peer: peer, step: .sendPacket, after: timeout)
+                ) {
+                    try await datagramChannel.writeAndFlush(datagram)
+                }
+            } catch let error as MemberlistError {
+                throw error
+            } catch {
+                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+            }
+        case .dskit:
+            let sender = await advertisedAddress
+            let frame: [UInt8]
+            do {
+                frame = try DskitPacket(senderAddress: sender, payload: payload).encoded()
+            } catch {
+                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+            }
+            let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: configuration.tls)
+            do {
+                try await channel.executeThenClose { _, _ in
+                    try await withDeadline(
+                        deadline,
+                        timeoutError: MemberlistError.timedOut(peer: peer, step: .sendPacket, after: timeout),
+                        onTimeout: { channel.channel.close(promise: nil) }
+                    ) {
+                        try await channel.channel.writeAndFlush(ByteBuffer(bytes: frame))
+                    }
+                }
+            } catch let error as MemberlistError {
+                throw error
+            } catch {
+                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+            }
+        }
+    }
+
+    /// "ip:port" as peers reach us (the dskit packet frame's sender address).
+    private var advertisedAddress: String {
+        table?.local.hostPort ?? "\(configuration.advertiseHost ?? configuration.bindHost):\(boundPort)"
+    }
+
+    // MARK: Streams
+
+    /// One incoming TCP connection: a stream (push/pull, ping, user message) or, on dskit, maybe a packet.
+    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let peer = connection.channel.remoteAddress.map(Self.hostPort) ?? "a peer"
+        let timeout = configuration.incomingTimeout
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let framing = self.framing
+        do {
+            try await withDeadline(
+                deadline,
+                timeoutError: MemberlistError.timedOut(peer: peer, step: .readIncoming, after: timeout),
+                onTimeout: { connection.channel.close(promise: nil) }
+            ) {
+                try await connection.executeThenClose { inbound, _ in
+                    var iterator = inbound.makeAsyncIterator()
+                    var buffered: [UInt8] = []
+                    if framing.transport == .dskit {
+                        while buffered.isEmpty {
+                            guard let chunk = try await iterator.next() else { return }
+                            buffered.append(contentsOf: chunk.readableBytesView)
+                        }
+                        let marker = buffered.removeFirst()
+                        switch DskitFrameKind(rawValue: marker) {
+                        case .packet:
+                            let bytes = try await StreamReading.readToEnd(
+                                &iterator, buffered: [marker] + buffered, limit: WireLimits.maxDskitPacket, peer: peer)
+                            let packet: DskitPacket
+                            do {
+                                packet = try DskitPacket.decode(bytes)
+                            } catch {
+                                await self.record("dskit packet from \(peer) dropped: \(error)")
+                                return
+                            }
+                            await self.ingestPacket(packet.payload, from: packet.senderAddress)
+                            return
+                        case .stream:
+                            break
+                        case nil:
+                            await self.record("connection from \(peer) starts with \(marker), not a dskit packet (1) or stream (2)")
+                            return
+                        }
+                    }
+                    let envelope = try await StreamReading.read(
+                        &iterator, buffered: buffered, direction: .dialer, peer: peer, framing: framing,
+                        step: .readIncoming)
+                    if let reply = await self.answer(envelope, from: peer) {
+                        try await connection.channel.writeAndFlush(ByteBuffer(bytes: reply))
+                    }
+                }
+            }
+        } catch {
+            record("connection from \(peer): \(error)")
+        }
+    }
+
+    /// What to write back on a stream, after acting on it.
+    private func answer(_ envelope: StreamEnvelope, from peer: String) -> [UInt8]? {
+        switch envelope.message {
+        case .pushPull(let pushPull):
+            // net.go `handleConn`: reply with our state first, then merge theirs. Our user state is always empty.
+            var reply: [UInt8]?
+            if let table {
+                let ours = PushPull(join: pushPull.join, nodes: table.pushNodeStates, userState: [])
+                do {
+                    reply = try framing.listenerBytes(.pushPull(ours), compression: envelope.compression)
+                } catch {
+                    record("encoding the push/pull reply to \(peer) failed: \(error)")
+                }
+            }
+            apply(.pushPull(pushPull.nodes))
+            if !pushPull.userState.isEmpty {
+                userState = pushPull.userState
+            }
+            eventSink.yield(.remoteState(pushPull.userState, join: pushPull.join, from: peer))
+            return reply
+        case .ping(let ping):
+            guard ping.node.isEmpty || ping.node == configuration.nodeName else {
+                record("stream ping from \(peer) for another node, \"\(ping.node)\": not answered")
+                return nil
+            }
+            do {
+                return try framing.listenerBytes(.ack(AckResponse(seqNo: ping.seqNo)), compression: nil)
+            } catch {
+                record("encoding the ack to \(peer) failed: \(error)")
+                return nil
+            }
+        case .user(let payload):
+            eventSink.yield(.userMessage(payload, from: peer))
+            return nil
+        case .ack, .error:
+            record("\(peer) opened a stream with a \(envelope.message.type) message: ignored")
+            return nil
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Runs background sends and timers until the session finishes.
+    func runJobs() async {
+        await withDiscardingTaskGroup { group in
+            for await job in jobs {
+                group.addTask { await job() }
+            }
+        }
+    }
+
+    /// Announces our leave to every live member (and every seed we wrote to) and waits until each packet is
+    /// written or the leave timeout passes.
+    func leave() async -> LeaveOutcome {
+        guard var table, !table.isLeaving else {
+            // Never joined: only seeds that may have merged us need telling, and they know no incarnation but 1.
+            guard !contacted.isEmpty, self.table == nil else { return LeaveOutcome(sentTo: [], failures: [], node: nil) }
+            let name = configuration.nodeName
+            return await announce(DeadMessage(incarnation: 1, node: name, from: name), to: contacted)
+        }
+        let dead = table.leave()
+        self.table = table
+        var targets: [String] = []
+        for member in table.others where member.isLive && !targets.contains(member.hostPort) {
+            targets.append(member.hostPort)
+        }
+        for peer in contacted where !targets.contains(peer) {
+            targets.append(peer)
+        }
+        return await announce(dead, to: targets)
+    }
+
+    private func announce(_ dead: DeadMessage, to targets: [String]) async -> LeaveOutcome {
+        var packets: [(String, [UInt8])] = []
+        var failures: [LeaveFailure] = []
+        for target in targets {
+            let name = table?.members.values.first { $0.hostPort == target }?.name
+            do {
+                packets.append((target, try packetBytes(.dead(dead), node: name)))
+            } catch {
+                failures.append(LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: "\(error)")))
+            }
+        }
+        let timeout = configuration.leaveTimeout
+        let results = await withTaskGroup(of: LeaveFailure?.self) { group in
+            for (target, bytes) in packets {
+                group.addTask {
+                    do {
+                        try await withDeadline(
+                            ContinuousClock.now.advanced(by: timeout),
+                            timeoutError: MemberlistError.timedOut(peer: target, step: .sendPacket, after: timeout)
+                        ) {
+                            try await self.transmit(bytes, to: target)
+                        }
+                        return nil
+                    } catch let error as MemberlistError {
+                        return LeaveFailure(peer: target, error: error)
+                    } catch {
+                        return LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: "\(error)"))
+                    }
+                }
+            }
+            var failures: [LeaveFailure] = []
+            for await failure in group {
+                if let failure { failures.append(failure) }
+            }
+            return failures
+        }
+        failures += results
+        let failed = Set(failures.map(\.peer))
+        return LeaveOutcome(
+            sentTo: packets.map(\.0).filter { !failed.contains($0) }, failures: failures, node: dead.node)
+    }
+
+    /// Ends the event stream and the background work.
+    func finish() {
+        eventSink.finish()
+        jobSink.finish()
+    }
+
+    private func record(_ problem: String) {
+        problemCount += 1
+        recentProblems.append(problem)
+        if recentProblems.count > 20 { recentProblems.removeFirst() }
+        eventSink.yield(.problem(problem))
+    }
+
+    // MARK: Addresses and listeners
+
+    /// The ping's or request's SourceAddr:SourcePort when both are set, else where the packet came from.
+    static func replyAddress(_ address: NodeAddress?, _ port: UInt16, otherwise from: String) -> String {
+        guard let address, !address.bytes.isEmpty, port > 0 else { return from }
+        return address.hostPort(port)
+    }
+
+    /// "ip:port" ("[ipv6]:port").
+    static func hostPort(_ address: SocketAddress) -> String {
+        let host = address.ipAddress ?? "?"
+        let port = address.port ?? 0
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Binds the TCP listener and, for the standard transport, a UDP socket on the same port (a few tries when
+    /// the port is chosen by the system and the UDP one turns out taken).
+    static func bind(
+        _ configuration: ObserverConfiguration
+    ) async throws -> (
+        NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>,
+        NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>?
+    ) {
+        let host = configuration.bindHost
+        let attempts = configuration.bindPort == 0 && configuration.transport == .memberlist ? 10 : 1
+        var lastError: ObserverError?
+        for _ in 0..<attempts {
+            let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+            do {
+                server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: host, port: configuration.bindPort) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let tls = configuration.tlsServer {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                            }
+                            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        }
+                    }
+            } catch {
+                throw ObserverError.bindFailed(address: "\(host):\(configuration.bindPort) (TCP)", reason: "\(error)")
+            }
+            guard configuration.transport == .memberlist else { return (server, nil) }
+            let port = server.channel.localAddress?.port ?? configuration.bindPort
+            do {
+                let datagrams = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .bind(host: host, port: port) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                                wrappingChannelSynchronously: channel)
+                        }
+                    }
+                return (server, datagrams)
+            } catch {
+                lastError = .bindFailed(address: "\(host):\(port) (UDP)", reason: "\(error)")
+                try? await server.channel.close()
+            }
+        }
+        throw lastError ?? ObserverError.bindFailed(address: host, reason: "no attempt made")
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Inspection
+import Memberlist
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Join the cluster as a transient member and print every membership change and KV update.",
+        discussion: """
+            ringctl joins through the first seed that answers (a push/pull announcing a node of its own, \
+            named ringctl-<host>-<random>), answers the cluster's probes so it is never suspected, and prints \
+            one line per event: a member joined, updated, became suspect, dead (failed) or left, or a KV key \
+            changed (dskit clusters). The members and keys the seed knows are printed first.
+
+            ringctl never writes to the KV store and sends no gossip of its own. On Ctrl-C, SIGTERM or when \
+            --for ends it leaves gracefully: every member gets a leave message, so the cluster shows ringctl \
+            as left, never as failed. A second Ctrl-C exits at once.
+
+            Examples:
+              ringctl watch -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
+              ringctl watch --transport memberlist -j 127.0.0.1:7946 --bind-addr 127.0.0.1 --for 1m
+              ringctl watch -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -o json | jq .kind
+
+            Exit status: 0 watched and left; 64 usage; 69 no seed answered; 76 a seed replied with something \
+            undecodable (label, key or transport mismatch); 78 cannot listen, or a bad key file.
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @OptionGroup var node: ObserverNodeOptions
+
+    @Option(name: .customLong("for"), help: ArgumentHelp("Stop after this long (default: until Ctrl-C or SIGTERM).",
+                                                         valueName: "duration"))
+    var duration: DurationArgument?
+
+    @Option(name: [.short, .customLong("output")], help: "Output format: table (one line per event) or json (JSON Lines).")
+    var output: WatchFormat = .table
+
+    func validate() throws {
+        if let duration, duration.duration <= .zero {
+            throw ValidationError("--for must be more than 0, not \(duration).")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let resolved = try cluster.resolved()
+            let request = ObserveRequest(seeds: resolved.seeds, configuration: try node.configuration(resolved))
+            let output = self.output
+            let duration = self.duration?.duration
+            let leave = try await SignalCancellation.run {
+                try await Observation.watch(request, for: duration) { event in
+                    switch output {
+                    case .table: WatchRendering.emit(WatchRendering.line(event))
+                    case .json: WatchRendering.emit((try? WatchRendering.jsonLine(event)) ?? "{}")
+                    }
+                }
+            }
+            LeaveWarnings.print(leave)
+            return .ok
+        }
+    }
+}
+
+/// `watch -o`: table lines or JSON Lines.
+enum WatchFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// The leave's failures, on stderr: the cluster may show ringctl as failed where the leave did not arrive.
+enum LeaveWarnings {
+    static func print(_ leave: LeaveOutcome) {
+        for failure in leave.failures {
+            Terminal.printError("ringctl: warning: the leave did not reach \(failure.peer): \(failure.error)")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Memberlist
+import MemberlistWire
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ringctl watch` and `ringctl members --observe` (the binary, a transient member) against real memberlist
+/// 0.2.2 peers: event lines, the graceful leave on SIGTERM and at the end of --observe.
+@Suite(
+    "ringctl watch / members --observe (the binary)",
+    .serialized,
+    .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
+)
+struct WatchCommandTests {
+    struct Event: Decodable {
+        struct Member: Decodable {
+            let name: String
+            let state: String
+        }
+        let kind: String
+        let member: Member?
+    }
+
+    struct Report: Decodable {
+        struct Member: Decodable {
+            let name: String
+            let state: String
+        }
+        let observer: String?
+        let members: [Member]
+    }
+
+    static func cluster() throws -> [GoPeer] {
+        let first = try GoPeer(name: "node-1", ["--probe-interval", "100ms"])
+        var peers = [first]
+        do {
+            for name in ["node-2", "node-3"] {
+                peers.append(try GoPeer(name: name, ["--probe-interval", "100ms", "--join", "127.0.0.1:\(first.port)"]))
+            }
+            for peer in peers {
+                try peer.waitForStatus("\(peer.name) to see 3 alive members") { status in
+                    status.members.count == 3 && status.members.allSatisfy { $0.state == "alive" }
+                }
+            }
+        } catch {
+            peers.forEach { $0.stop() }
+            throw error
+        }
+        return peers
+    }
+
+    /// What each peer's push/pull says about `name` (the status file cannot tell left from dead; this can).
+    static func states(of name: String, in peers: [GoPeer]) async throws -> [NodeState?] {
+        var states: [NodeState?] = []
+        for peer in peers {
+            let peek = try await Peek.run(
+                peer: "127.0.0.1:\(peer.port)", configuration: PeekConfiguration(transport: .memberlist))
+            states.append(peek.nodes.first { $0.name == name }?.state)
+        }
+        return states
+    }
+
+    @Test("watch prints one JSON line per member; SIGTERM makes it leave, and the peers show it left")
+    func watchLeavesOnSIGTERM() async throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let name = "ringctl-e2e-watch"
+        let watch = try ChildProcess(RingctlBinary.path, [
+            "watch", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--bind-addr", "127.0.0.1",
+            "--node-name", name, "-o", "json",
+        ])
+        defer { watch.stop() }
+        try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
+            if let status = watch.poll() { throw FixtureError.failed("watch exited with \(status): \(watch.stderr)") }
+            return peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
+        }
+        try await eventually("watch to print the three members", deadline: .seconds(10)) {
+            watch.stdout.split(separator: "\n").count >= 3
+        }
+        #expect(kill(watch.pid, SIGTERM) == 0)
+        try await eventually("watch to exit after SIGTERM", deadline: .seconds(10)) { watch.poll() != nil }
+        #expect(watch.poll() == 0, "stderr: \(watch.stderr)")
+        let events = try watch.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(Event.self, from: Data($0.utf8))
+        }
+        let joined = events.filter { $0.kind == "joined" }.compactMap { $0.member?.name }
+        #expect(Set(joined) == ["node-1", "node-2", "node-3"])
+        #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
+    }
+
+    @Test("members --observe reports the observer's table as JSON, then leaves")
+    func membersObserve() async throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let name = "ringctl-e2e-observe"
+        let result = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--observe", "1s",
+            "--bind-addr", "127.0.0.1", "--node-name", name, "-o", "json",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: result.stdoutData)
+        #expect(report.observer == name)
+        #expect(report.members.map(\.name) == ["node-1", "node-2", "node-3"])
+        #expect(report.members.allSatisfy { $0.state == "alive" })
+        #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
+    }
+
+    @Test("a bind port already taken: exit 78 and a hint")
+    func bindFailure() throws {
+        let peer = try GoPeer(name: "node-1")
+        defer { peer.stop() }
+        let result = try RingctlBinary.run([
+            "watch", "--transport", "memberlist", "-j", "127.0.0.1:\(peer.port)", "--bind-addr", "127.0.0.1",
+            "--bind-port", "\(peer.port)", "--for", "1s",
+        ])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(peer.port)"))
+        #expect(result.stderr.contains("hint:"))
+    }
+
+    @Test("observer flags without --observe are a usage error (a peek sends no node)")
+    func observerFlagsNeedObserve() throws {
+        let result = try RingctlBinary.run(["members", "-j", "127.0.0.1:1", "--node-name", "x"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("only apply with --observe"))
+    }
+}

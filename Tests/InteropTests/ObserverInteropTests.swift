@@ -1,0 +1,157 @@
+import Foundation
+import Inspection
+import Memberlist
+import MemberlistWire
+import Testing
+import TestSupport
+
+/// The transient join against three real hashicorp/memberlist 0.2.2 peers over the standard transport (UDP
+/// packets, TCP streams): the peers see ringctl alive, never suspect it, and after the leave show it as left.
+@Suite(
+    "Observer against real memberlist peers",
+    .serialized,
+    .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
+)
+struct ObserverInteropTests {
+    static let keyHex = "000102030405060708090a0b0c0d0e0f"
+    static var key: [UInt8] {
+        stride(from: 0, to: keyHex.count, by: 2).map {
+            let start = keyHex.index(keyHex.startIndex, offsetBy: $0)
+            return UInt8(keyHex[start..<keyHex.index(start, offsetBy: 2)], radix: 16)!
+        }
+    }
+
+    /// Three peers that probe every 100 ms (so an observer that did not answer would be suspected at once),
+    /// logging to stderr.
+    static func cluster(key: Bool) throws -> [GoPeer] {
+        let common = ["--probe-interval", "100ms", "--verbose"] + (key ? ["--key", keyHex] : [])
+        let first = try GoPeer(name: "node-1", common)
+        let second = try GoPeer(name: "node-2", common + ["--join", "127.0.0.1:\(first.port)"])
+        let third = try GoPeer(name: "node-3", common + ["--join", "127.0.0.1:\(first.port)"])
+        return [first, second, third]
+    }
+
+    static func waitForMesh(_ peers: [GoPeer]) async throws {
+        try await eventually("every peer to see the other two alive", deadline: .seconds(20)) {
+            peers.allSatisfy { peer in
+                ["node-1", "node-2", "node-3"].allSatisfy { peer.status()?.member($0)?.state == "alive" }
+            }
+        }
+    }
+
+    /// Lines of a peer's memberlist log that accuse `name`.
+    static func accusations(of name: String, in log: String) -> [Substring] {
+        log.split(separator: "\n").filter {
+            $0.contains(name) && ($0.contains("Suspect") || $0.contains("failed") || $0.contains("Failed"))
+        }
+    }
+
+    static func observe(_ peers: [GoPeer], keyring: Keyring?) async throws -> (String, ObserverOutcome<[String]>) {
+        let name = ObserverConfiguration.defaultNodeName()
+        let configuration = ObserverConfiguration(
+            transport: .memberlist, keyring: keyring, nodeName: name, bindHost: "127.0.0.1", timeout: .seconds(5))
+        let request = ObserveRequest(seeds: Seeds(["127.0.0.1:\(peers[0].port)"]), configuration: configuration)
+        let outcome = try await Observation.run(request) { session, joined in
+            #expect(joined.peer == "127.0.0.1:\(peers[0].port)")
+            try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
+                peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
+            }
+            // Stay joined while the peers probe us about 20 times each (every 100 ms).
+            try await Task.sleep(for: .seconds(2))
+            let snapshot = await session.snapshot()
+            #expect(snapshot.members.map(\.name) == ["node-1", "node-2", "node-3"])
+            #expect(snapshot.members.allSatisfy { $0.state == .alive })
+            #expect(snapshot.local?.incarnation == 1, "nobody accused us, so we never refuted")
+            // The logs up to the leave: a probe in flight while we leave may fail after this, harmlessly.
+            return peers.map(\.stderr)
+        }
+        return (name, outcome)
+    }
+
+    static func expectLeft(_ name: String, in peers: [GoPeer], keyring: Keyring?) async throws {
+        for peer in peers {
+            let nodes: [PushNodeState]
+            if keyring == nil {
+                nodes = try await Peek.run(
+                    peer: "127.0.0.1:\(peer.port)",
+                    configuration: PeekConfiguration(transport: .memberlist, timeout: .seconds(5))
+                ).nodes
+            } else {
+                // Peek has no keyring yet: a second observer's join reply shows the same node states.
+                let configuration = ObserverConfiguration(
+                    transport: .memberlist, keyring: keyring, nodeName: "ringctl-verifier", bindHost: "127.0.0.1")
+                nodes = try await withObserver(configuration) { session in
+                    try await session.join(peer: "127.0.0.1:\(peer.port)").nodes
+                }.value
+            }
+            let observer = try #require(nodes.first { $0.name == name }, "\(peer.name) forgot \(name)")
+            #expect(observer.state == .left, "\(peer.name) shows \(name) as \(observer.state), not left")
+        }
+    }
+
+    @Test("transient join: every peer lists ringctl alive, nobody suspects it, and after the leave it is left")
+    func transientJoin() async throws {
+        let peers = try Self.cluster(key: false)
+        defer { peers.forEach { $0.stop() } }
+        try await Self.waitForMesh(peers)
+        let (name, outcome) = try await Self.observe(peers, keyring: nil)
+        for (peer, log) in zip(peers, outcome.value) {
+            #expect(Self.accusations(of: name, in: log).isEmpty, "\(peer.name) accused \(name): \(log)")
+            #expect(log.contains("[DEBUG] memberlist:"), "\(peer.name) logged nothing: is --verbose on?")
+        }
+        #expect(Set(outcome.leave.sentTo) == Set(peers.map { "127.0.0.1:\($0.port)" }))
+        #expect(outcome.leave.failures.isEmpty)
+        try await Self.expectLeft(name, in: peers, keyring: nil)
+    }
+
+    @Test("transient join with a keyring: encrypted packets and streams, then left")
+    func transientJoinEncrypted() async throws {
+        let peers = try Self.cluster(key: true)
+        defer { peers.forEach { $0.stop() } }
+        try await Self.waitForMesh(peers)
+        let keyring = try Keyring(key: Self.key)
+        let (name, outcome) = try await Self.observe(peers, keyring: keyring)
+        for (peer, log) in zip(peers, outcome.value) {
+            #expect(Self.accusations(of: name, in: log).isEmpty, "\(peer.name) accused \(name): \(log)")
+        }
+        #expect(outcome.leave.sentTo.count == 3)
+        try await Self.expectLeft(name, in: peers, keyring: keyring)
+    }
+
+    @Test("a peek leaves no trace: after a peek and a transient join, the peers know only the join's node")
+    func peekLeavesNoTrace() async throws {
+        let peers = try Self.cluster(key: false)
+        defer { peers.forEach { $0.stop() } }
+        try await Self.waitForMesh(peers)
+        for peer in peers {
+            _ = try await Peek.run(
+                peer: "127.0.0.1:\(peer.port)", configuration: PeekConfiguration(transport: .memberlist))
+        }
+        // The join comes after the peeks: once every peer lists the observer, any ghost of a peek would be there.
+        let (name, _) = try await Self.observe(peers, keyring: nil)
+        for peer in peers {
+            let names = Set(peer.status()?.members.map(\.name) ?? [])
+            #expect(names == ["node-1", "node-2", "node-3", name], "\(peer.name) knows \(names)")
+        }
+    }
+
+    @Test("a wrong key: the join fails as undecodable and no peer learns of us")
+    func wrongKey() async throws {
+        let peers = try Self.cluster(key: true)
+        defer { peers.forEach { $0.stop() } }
+        try await Self.waitForMesh(peers)
+        let configuration = ObserverConfiguration(
+            transport: .memberlist, keyring: try Keyring(key: Array(repeating: 7, count: 16)),
+            nodeName: "ringctl-wrong-key", bindHost: "127.0.0.1", timeout: .seconds(2))
+        let request = ObserveRequest(seeds: Seeds(["127.0.0.1:\(peers[0].port)"]), configuration: configuration)
+        let error = await #expect(throws: InspectionError.self) {
+            try await Observation.run(request) { _, _ in }
+        }
+        guard case .noSeedAnswered(let failures) = error else {
+            Issue.record("expected noSeedAnswered, got \(String(describing: error))")
+            return
+        }
+        #expect(failures.count == 1)
+        #expect(peers.allSatisfy { $0.status()?.member("ringctl-wrong-key") == nil })
+    }
+}
