@@ -267,27 +267,29 @@ struct DskitPeerTests {
 
     @Test("two TLS peers sharing a CA converge; a peer trusting another CA cannot join")
     func tls() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpeer-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let good = try Self.makeCertificate(in: directory, name: "good")
-        let other = try Self.makeCertificate(in: directory, name: "other")
-        func flags(_ files: (cert: String, key: String, ca: String), ca: String? = nil) -> [String] {
-            ["--tls-cert", files.cert, "--tls-key", files.key, "--tls-ca", ca ?? files.ca]
-        }
+        let certificates = try TestCertificates.shared()
+        let good = [
+            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
+            "--tls-ca", certificates.caCertificate,
+        ]
+        // Trusts only its own self-signed certificate, which tls-a's chain does not lead to.
+        let other = [
+            "--tls-cert", certificates.selfSignedCertificate, "--tls-key", certificates.selfSignedKey,
+            "--tls-ca", certificates.selfSignedCertificate,
+        ]
 
-        let first = try GoPeer.dskit(name: "tls-a", label: Self.label, flags(good))
+        let first = try GoPeer.dskit(name: "tls-a", label: Self.label, good)
         defer { first.stop() }
-        let second = try GoPeer.dskit(name: "tls-b", label: Self.label, joining: first, flags(good))
+        let second = try GoPeer.dskit(name: "tls-b", label: Self.label, joining: first, good)
         defer { second.stop() }
         for peer in [first, second] {
             try peer.waitForStatus("\(peer.name) to see both TLS peers alive and both instances") {
                 $0.members.filter { $0.state == "alive" }.count == 2 && $0.ring?.instances.count == 2
             }
         }
-        // Its own certificate chains to "other", which tls-a's does not: the join's handshake fails.
+        // The stranger cannot verify tls-a's certificate: the join's handshake fails.
         let refused = #expect(throws: FixtureError.self) {
-            let stranger = try GoPeer.dskit(name: "tls-c", label: Self.label, joining: first, flags(other))
+            let stranger = try GoPeer.dskit(name: "tls-c", label: Self.label, joining: first, other)
             stranger.stop()
         }
         #expect(String(describing: refused).contains("certificate signed by unknown authority"), "\(String(describing: refused))")
@@ -300,25 +302,5 @@ struct DskitPeerTests {
         let pair = try #require(try KVState(fullState: peek.userState)["ring"])
         let ring = try RingDescription(pair: pair)
         return Dictionary(uniqueKeysWithValues: ring.instances.map { ($0.id, $0) })
-    }
-
-    /// A CA and a certificate for 127.0.0.1 signed by it, made with openssl.
-    static func makeCertificate(in directory: URL, name: String) throws -> (cert: String, key: String, ca: String) {
-        let base = directory.appendingPathComponent(name).path
-        let extensions = base + ".ext"
-        try "subjectAltName=IP:127.0.0.1\n".write(toFile: extensions, atomically: true, encoding: .utf8)
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        let steps: [[String]] = [
-            ["req", "-x509"] + ec + ["-keyout", base + "-ca.key", "-out", base + "-ca.crt", "-subj", "/CN=\(name)-ca", "-days", "1"],
-            ["req"] + ec + ["-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(name)"],
-            ["x509", "-req", "-in", base + ".csr", "-CA", base + "-ca.crt", "-CAkey", base + "-ca.key",
-             "-CAcreateserial", "-out", base + ".crt", "-days", "1", "-extfile", extensions],
-        ]
-        for step in steps {
-            let openssl = try ChildProcess("/usr/bin/openssl", step)
-            let status = try openssl.wait(deadline: .seconds(30))
-            guard status == 0 else { throw FixtureError.failed("openssl \(step.joined(separator: " ")): \(openssl.stderr)") }
-        }
-        return (base + ".crt", base + ".key", base + "-ca.crt")
     }
 }
