@@ -65,10 +65,13 @@ struct ObserverSessionTests {
     }
 
     /// Writes one dskit packet connection to `peer`, as a dskit node at `from` would.
-    static func sendPacket(_ message: Message, to peer: String, from: String, label: String = label) async throws {
+    static func sendPacket(
+        _ message: Message, to peer: String, from: String, label: String = label, corruptDigest: Bool = false
+    ) async throws {
         let (host, port) = try PeerAddress.split(peer)
         let payload = try PacketEnvelope(message: message, label: label, hasChecksum: true).encoded()
-        let frame = try DskitPacket(senderAddress: from, payload: payload).encoded()
+        var frame = try DskitPacket(senderAddress: from, payload: payload).encoded()
+        if corruptDigest { frame[frame.count - 1] ^= 0xFF }  // the last byte of the MD5 trailer
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -239,6 +242,34 @@ struct ObserverSessionTests {
         #expect(events.contains { if case .userMessage(let bytes, _) = $0 { return bytes == pair.protobufBytes() }; return false })
         #expect(events.contains { if case .problem(let text) = $0 { return text.contains("other-cluster") }; return false })
         #expect(await !received.messages().contains(.ack(AckResponse(seqNo: 90))))
+    }
+
+    @Test("a dskit packet whose MD5 trailer does not match is dropped as a problem, not answered")
+    func wrongDigest() async throws {
+        let received = Received()
+        let address = AddressBox()
+        let problems = try await LoopbackServer.with(Self.dskitNode(received, selfAddress: address.get)) { server in
+            address.set(server.address)
+            return try await withObserver(Self.configuration()) { session in
+                _ = try await session.join(peer: server.address)
+                let observer = "127.0.0.1:\(session.boundPort)"
+                let name = session.configuration.nodeName
+                try await Self.sendPacket(
+                    .ping(PingMessage(seqNo: 31, node: name)), to: observer, from: server.address, corruptDigest: true)
+                try await Self.sendPacket(.ping(PingMessage(seqNo: 32, node: name)), to: observer, from: server.address)
+                try await eventually("the ack of the intact ping 32") {
+                    await received.messages().contains(.ack(AckResponse(seqNo: 32)))
+                }
+                var problems: [String] = []
+                for await event in session.events {
+                    if case .problem(let text) = event { problems.append(text); break }
+                }
+                return problems
+            }.value
+        }
+        #expect(await !received.messages().contains(.ack(AckResponse(seqNo: 31))))
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("MD5") == true, "\(problems)")
     }
 
     @Test("a push/pull from a member gets our view (ourselves included) and an empty user state, then is merged")
