@@ -88,97 +88,28 @@ public enum Peek {
         } catch {
             throw .undecodableReply(peer: peer, underlying: error)
         }
-        let deadline = ContinuousClock.now.advanced(by: configuration.timeout)
-        let channel = try await PeerDialer.connect(
-            peer: peer, tls: configuration.tls, timeout: configuration.timeout, deadline: deadline)
+        // The listener's reply has no label header; the label still authenticates its encryption.
+        let framing = StreamFraming(
+            transport: configuration.transport, clusterLabel: configuration.clusterLabel,
+            keyring: configuration.keyring, maxSize: configuration.maxReplySize, tls: configuration.tls,
+            keyFiles: configuration.keyFiles)
+        let envelope: StreamEnvelope
         do {
-            let envelope = try await channel.executeThenClose { inbound, outbound in
-                let written = try await withDeadline(
-                    deadline,
-                    timeoutError: MemberlistError.timedOut(
-                        peer: peer, step: .writePushPull, after: configuration.timeout),
-                    onTimeout: { channel.channel.close(promise: nil) }
-                ) {
-                    // A peer that closes before our write lands (a label check, garbage sent at once) fails the
-                    // write; what it did send, or that it sent nothing, is still the better answer: read on.
-                    do {
-                        try await outbound.write(ByteBuffer(bytes: request))
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-                do {
-                    return try await withDeadline(
-                        deadline,
-                        timeoutError: MemberlistError.timedOut(
-                            peer: peer, step: .readReply, after: configuration.timeout),
-                        onTimeout: { channel.channel.close(promise: nil) }
-                    ) {
-                        try await readReply(inbound, peer: peer, configuration: configuration)
-                    }
-                } catch MemberlistError.peerClosed(let peer, _, let received, let transport, let label)
-                    where !written
-                {
-                    throw MemberlistError.peerClosed(
-                        peer: peer, step: .writePushPull, received: received, transport: transport, label: label)
-                }
-            }
-            guard case .pushPull(let pushPull) = envelope.message else {
-                if case .error(let remote) = envelope.message {
-                    throw MemberlistError.unexpectedReply(peer: peer, message: "an error: \(remote)")
-                }
-                throw MemberlistError.unexpectedReply(peer: peer, message: "a \(envelope.message.type) message")
-            }
-            return PeekResult(
-                peer: peer, nodes: pushPull.nodes, userState: pushPull.userState, compression: envelope.compression)
+            (envelope, _) = try await StreamExchange.run(
+                peer: peer, framing: framing, timeout: configuration.timeout, request: { _ in request })
         } catch let error as MemberlistError {
             throw error
         } catch {
             throw .io(peer: peer, step: .readReply, reason: "\(error)")
         }
-    }
-
-    private static func readReply(
-        _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, peer: String, configuration: PeekConfiguration
-    ) async throws -> StreamEnvelope {
-        var received: [UInt8] = []
-        do {
-            for try await chunk in inbound {
-                received.append(contentsOf: chunk.readableBytesView)
-                if received.count > configuration.maxReplySize {
-                    throw MemberlistError.replyTooLarge(peer: peer, limit: configuration.maxReplySize)
-                }
-                if configuration.tls == nil && TLSRecord.starts(received) {
-                    throw MemberlistError.peerSpeaksTLS(peer: peer)
-                }
-                do throws(WireError) {
-                    // The listener's reply has no label header; the label still authenticates encryption.
-                    if let (envelope, _) = try StreamEnvelope.decodeIfComplete(
-                        received, direction: .listener, expectedLabel: configuration.clusterLabel,
-                        keyring: configuration.keyring)
-                    {
-                        return envelope
-                    }
-                } catch {
-                    if case .decryptionFailed(let keysTried) = error {
-                        throw MemberlistError.keyringMismatch(
-                            peer: peer, keysTried: keysTried, keyFiles: configuration.keyFiles)
-                    }
-                    throw MemberlistError.undecodableReply(peer: peer, underlying: error)
-                }
+        guard case .pushPull(let pushPull) = envelope.message else {
+            if case .error(let remote) = envelope.message {
+                throw .unexpectedReply(peer: peer, message: "an error: \(remote)")
             }
-        } catch let error as MemberlistError {
-            throw error
-        } catch {
-            throw MemberlistError.io(peer: peer, step: .readReply, reason: "\(error)")
+            throw .unexpectedReply(peer: peer, message: "a \(envelope.message.type) message")
         }
-        if configuration.tls == nil && !received.isEmpty && TLSRecord.starts(received) {
-            throw MemberlistError.peerSpeaksTLS(peer: peer)
-        }
-        throw MemberlistError.peerClosed(
-            peer: peer, step: .readReply, received: received.count, transport: configuration.transport,
-            label: configuration.clusterLabel)
+        return PeekResult(
+            peer: peer, nodes: pushPull.nodes, userState: pushPull.userState, compression: envelope.compression)
     }
 }
 

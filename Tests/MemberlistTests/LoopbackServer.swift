@@ -1,3 +1,4 @@
+import Memberlist
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -36,26 +37,25 @@ final class LoopbackServer: Sendable {
                 }
             }
         let server = LoopbackServer(port: channel.channel.localAddress?.port ?? 0, channel: channel)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await channel.executeThenClose { connections in
-                    try await withThrowingDiscardingTaskGroup { connectionGroup in
-                        for try await connection in connections {
-                            connectionGroup.addTask {
-                                try? await connection.executeThenClose { inbound, outbound in
-                                    try await handler(inbound, outbound)
-                                }
-                            }
-                        }
+        // Closing the server channel (not cancelling the loop) ends AcceptLoop, so no accepted connection is dropped.
+        let serving = Task {
+            try await channel.executeThenClose { connections in
+                await AcceptLoop.serve(connections) { connection in
+                    try? await connection.executeThenClose { inbound, outbound in
+                        try await handler(inbound, outbound)
                     }
                 }
             }
-            defer {
-                channel.channel.close(promise: nil)
-                group.cancelAll()
-            }
-            return try await body(server)
         }
+        let result: Swift.Result<Result, any Error>
+        do {
+            result = .success(try await body(server))
+        } catch {
+            result = .failure(error)
+        }
+        try? await channel.channel.close()
+        _ = try? await serving.value
+        return try result.get()
     }
 }
 

@@ -100,35 +100,42 @@ public func withObserver<Value: Sendable>(
         _ packets: NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>?,
         _ connections: NIOAsyncChannelInboundStream<NIOAsyncChannel<ByteBuffer, ByteBuffer>>
     ) async throws -> ObserverOutcome<Value> {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await session.runJobs() }
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { connectionGroup in
-                    for try await connection in connections {
-                        connectionGroup.addTask { await session.serve(connection) }
+        // Accepting is not a child of this (maybe cancelled) task: it must never stop while the server channel
+        // still holds accepted connections, or NIO drops them unfinished (a precondition failure). It ends when
+        // the server channel closes, below.
+        let accepting = Task { await AcceptLoop.serve(connections) { await session.serve($0) } }
+        let outcome: ObserverOutcome<Value>
+        do {
+            outcome = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await session.runJobs() }
+                if let packets {
+                    group.addTask {
+                        for try await datagram in packets {
+                            let from = ObserverSession.hostPort(datagram.remoteAddress)
+                            await session.ingestPacket(Array(datagram.data.readableBytesView), from: from)
+                        }
                     }
                 }
-            }
-            if let packets {
-                group.addTask {
-                    for try await datagram in packets {
-                        let from = ObserverSession.hostPort(datagram.remoteAddress)
-                        await session.ingestPacket(Array(datagram.data.readableBytesView), from: from)
-                    }
+                let result: Result<Value, any Error>
+                do {
+                    result = .success(try await body(session))
+                } catch {
+                    result = .failure(error)
                 }
+                // Not a child of this (maybe cancelled) task: the leave must still go out after Ctrl-C.
+                let leave = await Task { await session.leave() }.value
+                await session.finish()
+                group.cancelAll()
+                return ObserverOutcome(value: try result.get(), leave: leave)
             }
-            let result: Result<Value, any Error>
-            do {
-                result = .success(try await body(session))
-            } catch {
-                result = .failure(error)
-            }
-            // Not a child of this (maybe cancelled) task: the leave must still go out after Ctrl-C.
-            let leave = await Task { await session.leave() }.value
-            await session.finish()
-            group.cancelAll()
-            return ObserverOutcome(value: try result.get(), leave: leave)
+        } catch {
+            try? await server.channel.close()
+            await accepting.value
+            throw error
         }
+        try? await server.channel.close()
+        await accepting.value
+        return outcome
     }
 
     return try await server.executeThenClose { connections, _ in

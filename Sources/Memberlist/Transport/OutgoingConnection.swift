@@ -9,8 +9,8 @@ enum OutgoingConnection {
     /// Connects to `peer` ("host:port") within `timeout`, over TLS when `tls` is given; failures name the peer
     /// and say what to check.
     static func dial(
-        _ peer: String, timeout: Duration, tls: TLSClient? = nil
+        _ peer: String, timeout: Duration, tls: TLSClient? = nil, deadline: ContinuousClock.Instant? = nil
     ) async throws(MemberlistError) -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        try await PeerDialer.connect(peer: peer, tls: tls, timeout: timeout)
+        try await PeerDialer.connect(peer: peer, tls: tls, timeout: timeout, deadline: deadline)
     }
 }

@@ -15,6 +15,8 @@ struct StreamFraming: Hashable, Sendable {
     var verifyLabel = true
     /// TLS for the connections we dial.
     var tls: TLSClient?
+    /// Where the keyring's keys came from, named when a reply does not decrypt.
+    var keyFiles: [String] = []
 
     /// The label header's label, nil for none.
     var label: String? { clusterLabel.isEmpty ? nil : clusterLabel }
@@ -46,7 +48,7 @@ enum StreamExchange {
         request: @escaping @Sendable (SocketAddress?) throws -> [UInt8]
     ) async throws -> (StreamEnvelope, SocketAddress?) {
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: framing.tls)
+        let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: framing.tls, deadline: deadline)
         do {
             let localAddress = channel.channel.localAddress
             let reply = try await channel.executeThenClose { inbound, outbound in
@@ -106,8 +108,11 @@ enum StreamReading {
         direction: StreamDirection, peer: String, framing: StreamFraming, step: PeerStep
     ) async throws -> StreamEnvelope {
         var received = buffered
+        // A reply that opens with a TLS record: we spoke plain TCP to a TLS listener (which answers with an alert).
+        let speaksTLS = { direction == .listener && framing.tls == nil && TLSRecord.starts(received) }
         while true {
             if !received.isEmpty {
+                if speaksTLS() { throw MemberlistError.peerSpeaksTLS(peer: peer) }
                 do throws(WireError) {
                     if let (envelope, _) = try StreamEnvelope.decodeIfComplete(
                         received, direction: direction, expectedLabel: framing.verifyLabel ? framing.clusterLabel : nil,
@@ -116,6 +121,9 @@ enum StreamReading {
                         return envelope
                     }
                 } catch {
+                    if case .decryptionFailed(let keysTried) = error {
+                        throw MemberlistError.keyringMismatch(peer: peer, keysTried: keysTried, keyFiles: framing.keyFiles)
+                    }
                     throw MemberlistError.undecodableReply(peer: peer, underlying: error)
                 }
             }
