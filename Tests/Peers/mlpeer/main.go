@@ -9,7 +9,8 @@
 //	                           writing its member list and what its delegate received to a status file;
 //	                           with --transport dskit it is a dskit-shaped node: dskit's TCP-only framing,
 //	                           cluster label, optional TLS, and a KV delegate holding a ring (see
-//	                           dskit_transport.go, kv_delegate.go, ring.go)
+//	                           dskit_transport.go, kv_delegate.go, ring.go); --http 127.0.0.1:PORT also
+//	                           serves the status JSON over HTTP (printing "HTTP 127.0.0.1:PORT" before READY)
 //
 // Everything listens on 127.0.0.1 only.
 package main
@@ -49,7 +50,7 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "                    [--tls-cert F --tls-key F [--tls-ca F] [--tls-server-name N]]")
 	fmt.Fprintln(os.Stderr, "                    [--ring-key K] [--instance-id ID] [--zone Z] [--role member|bridge] [--tokens N]")
 	fmt.Fprintln(os.Stderr, "                    [--seed S] [--state ACTIVE|LEAVING|PENDING|JOINING|LEFT] [--read-only]")
-	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--synthetic-ring NxT]")
+	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--synthetic-ring NxT] [--http 127.0.0.1:PORT]")
 	fmt.Fprintln(os.Stderr, "                    [--push-pull-interval D] [--gossip-interval D]  (serve -h lists all)")
 	os.Exit(64)
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
@@ -107,6 +110,7 @@ func runServe(arguments []string) error {
 	heartbeatPeriod := flags.Duration("heartbeat-period", time.Second, "how often the instance heartbeat is updated")
 	freezeHeartbeat := flags.Bool("freeze-heartbeat", false, "never update the heartbeat after registering (SIGUSR1 freezes at runtime, SIGUSR2 resumes)")
 	synthetic := flags.String("synthetic-ring", "", "INSTANCESxTOKENS: also hold that many fake instances (zones zone-a/b/c)")
+	httpAddr := flags.String("http", "", "127.0.0.1:PORT (loopback only): also serve the status JSON over HTTP at /, like a dskit node's /memberlist page (a baseline for benchmarks)")
 	if err := flags.Parse(arguments); err != nil {
 		return err
 	}
@@ -185,11 +189,33 @@ func runServe(arguments []string) error {
 		}
 		options.meta = append([]byte{1, roleByte, byte(len(*zone))}, *zone...)
 	}
+	var httpListener net.Listener
+	if *httpAddr != "" {
+		host, _, err := net.SplitHostPort(*httpAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("serve: --http %q: give a loopback HOST:PORT, e.g. 127.0.0.1:0", *httpAddr)
+		}
+		if httpListener, err = net.Listen("tcp", *httpAddr); err != nil {
+			return fmt.Errorf("serve: --http %s: %v", *httpAddr, err)
+		}
+		defer httpListener.Close()
+	}
 	node, err := startNode(options)
 	if err != nil {
 		return err
 	}
 	defer node.stop()
+	if httpListener != nil {
+		server := &http.Server{
+			Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, node.status(events))
+			}),
+			ReadHeaderTimeout: 5 * time.Second,
+		}
+		go server.Serve(httpListener)
+		defer server.Close()
+	}
 	if *join != "" {
 		if _, err := node.list.Join([]string{*join}); err != nil {
 			return fmt.Errorf("serve: join %s: %v", *join, err)
@@ -199,6 +225,9 @@ func runServe(arguments []string) error {
 	last := node.status(events)
 	if err := writeAtomically(*statusPath, last); err != nil {
 		return err
+	}
+	if httpListener != nil {
+		fmt.Printf("HTTP %s\n", httpListener.Addr())
 	}
 	fmt.Printf("READY 127.0.0.1:%d\n", node.boundPort)
 	os.Stdout.Sync()
