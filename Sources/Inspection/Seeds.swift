@@ -16,13 +16,32 @@ public struct Seeds: Sendable {
 
     /// Peeks at the first seed endpoint that answers; throws `.noSeedAnswered` listing every failure.
     /// A bad address (`DiscoveryError.invalidAddress`) is thrown as itself: it is a usage error.
+    /// `configuration.timeout` bounds the whole search, not each seed: each try gets what is left of it.
     public func peek(_ configuration: PeekConfiguration) async throws -> PeekResult {
-        try await firstAnswer { endpoint in try await Peek.run(peer: endpoint, configuration: configuration) }
+        let deadline = ContinuousClock.now.advanced(by: configuration.timeout)
+        return try await firstAnswer(within: configuration.timeout) { endpoint, _ in
+            var configuration = configuration
+            configuration.deadline = deadline
+            return try await Peek.run(peer: endpoint, configuration: configuration)
+        }
     }
 
     /// Resolves the seeds in order and runs `attempt` on each endpoint until one succeeds; throws
     /// `.noSeedAnswered` listing every failure (resolution or attempt), or a bad address as itself.
     public func firstAnswer<Answer>(_ attempt: (String) async throws -> Answer) async throws -> Answer {
+        try await firstAnswer(within: nil) { endpoint, _ in try await attempt(endpoint) }
+    }
+
+    /// `firstAnswer` under one overall `budget` (nil: none): each attempt is given the time left; endpoints
+    /// reached after the budget ran out are listed as not tried (`SeedNotTried`).
+    public func firstAnswer<Answer>(
+        within budget: Duration?, _ attempt: (String, Duration) async throws -> Answer
+    ) async throws -> Answer {
+        let deadline = budget.map { ContinuousClock.now.advanced(by: $0) }
+        func remaining() -> Duration {
+            guard let deadline else { return .seconds(86_400) }
+            return ContinuousClock.now.duration(to: deadline)
+        }
         guard !addresses.isEmpty else { throw InspectionError.noSeeds }
         var parsed: [DiscoveryAddress] = []
         for text in addresses { parsed.append(try DiscoveryAddress(parsing: text)) }
@@ -45,17 +64,33 @@ public struct Seeds: Sendable {
                 }
             }
             for endpoint in endpoints {
+                let label = endpoint == address.input ? endpoint : "\(address.input) → \(endpoint)"
+                let left = remaining()
+                if let budget, left <= .milliseconds(1) {
+                    failures.append(SeedFailure(seed: label, error: SeedNotTried(budget: budget)))
+                    continue
+                }
                 do {
-                    return try await attempt(endpoint)
+                    return try await attempt(endpoint, left)
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    let label = endpoint == address.input ? endpoint : "\(address.input) → \(endpoint)"
                     failures.append(SeedFailure(seed: label, error: error))
                 }
             }
         }
         throw InspectionError.noSeedAnswered(failures)
+    }
+}
+
+/// An endpoint never tried because the command's overall --timeout had run out on the ones before it.
+public struct SeedNotTried: Error, Sendable, CustomStringConvertible {
+    /// The overall budget that ran out.
+    public var budget: Duration
+    public var description: String {
+        let milliseconds = budget.components.seconds * 1000 + budget.components.attoseconds / 1_000_000_000_000_000
+        let text = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+        return "not tried: the \(text) --timeout ran out on the seeds before it"
     }
 }
 

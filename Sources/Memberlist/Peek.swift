@@ -24,6 +24,9 @@ public struct PeekConfiguration: Hashable, Sendable {
     public var timeout: Duration
     /// The largest reply accepted before giving up.
     public var maxReplySize: Int
+    /// When set, the exchange ends by this instant even if `timeout` would allow more (a budget shared by several
+    /// seeds); errors still name `timeout`.
+    public var deadline: ContinuousClock.Instant?
     /// TLS (dskit transport), built once from `TLSSettings.makeClient()`; nil for plain TCP.
     public var tls: TLSClient?
     /// The cluster's gossip keys (standard transport's encryption); nil when it does not encrypt.
@@ -96,7 +99,8 @@ public enum Peek {
         let envelope: StreamEnvelope
         do {
             (envelope, _) = try await StreamExchange.run(
-                peer: peer, framing: framing, timeout: configuration.timeout, request: { _ in request })
+                peer: peer, framing: framing, timeout: configuration.timeout, deadline: configuration.deadline,
+                request: { _ in request })
         } catch let error as MemberlistError {
             throw error
         } catch {

@@ -57,7 +57,7 @@ enum ExitStatus: Int32, Comparable {
             case .noSeedAnswered(let failures):
                 self = failures.map { ExitStatus(of: $0.error) }.max() ?? .unavailable
             }
-        case is SeedResolvedToNothing:
+        case is SeedResolvedToNothing, is SeedNotTried:
             self = .unavailable
         case let error as ObserverError:
             switch error {

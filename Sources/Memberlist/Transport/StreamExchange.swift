@@ -44,10 +44,10 @@ enum StreamExchange {
     /// connect, write and read share one deadline. Returns the reply and the connection's local address.
     /// Throws `MemberlistError`, or what `request` throws other than a `WireError`.
     static func run(
-        peer: String, framing: StreamFraming, timeout: Duration,
+        peer: String, framing: StreamFraming, timeout: Duration, deadline: ContinuousClock.Instant? = nil,
         request: @escaping @Sendable (SocketAddress?) throws -> [UInt8]
     ) async throws -> (StreamEnvelope, SocketAddress?) {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = min(deadline ?? .now.advanced(by: timeout), ContinuousClock.now.advanced(by: timeout))
         let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: framing.tls, deadline: deadline)
         do {
             let localAddress = channel.channel.localAddress

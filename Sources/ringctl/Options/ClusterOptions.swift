@@ -90,7 +90,8 @@ struct ClusterOptions: ParsableArguments {
     var secretKeyFiles: [String] = []
 
     @Option(help: ArgumentHelp(
-        "Deadline for each seed: connect, send and read the whole reply, e.g. 500ms, 5s.", valueName: "duration"))
+        "Deadline for reaching the cluster: every seed tried shares it (connect, TLS, send, the whole reply), "
+            + "e.g. 500ms, 5s; with --observe, for each step.", valueName: "duration"))
     var timeout = DurationArgument(.seconds(5), text: "5s")
 
     @Option(
