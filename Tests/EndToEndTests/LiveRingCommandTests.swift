@@ -92,6 +92,29 @@ struct LiveRingCommandTests {
         }
     }
 
+    @Test("counts of one are singular: 1 member, 1 key, 1 ring, 1 instance, 1 ACTIVE instance")
+    func singularCounts() throws {
+        var lone = Self.distributors
+        lone.instances = [lone.instances[0]]
+        lone.instances[0].heartbeatTimestamp = Self.now - 59
+        let node = try Self.node(KVState(pairs: [
+            KeyValuePair(key: "collectors/distributor", value: lone.codecValue(), codec: .ringDesc),
+        ]))
+        defer { node.close() }
+        let members = try RingctlBinary.run(["members", "-j", node.address])
+        #expect(members.stdout.contains("\n1 member, from \(node.address)"), "stdout: \(members.stdout)")
+        let kv = try RingctlBinary.run(["kv", "-j", node.address])
+        #expect(kv.stdout.hasSuffix("\n1 key, from \(node.address)\n"), "stdout: \(kv.stdout)")
+        let ring = try RingctlBinary.run(["ring", "-j", node.address] + Self.at)
+        #expect(ring.stdout.hasPrefix("1 ring from \(node.address)"), "stdout: \(ring.stdout)")
+        #expect(ring.stdout.contains(": 1 instance, 1 healthy"), "stdout: \(ring.stdout)")
+        let lag = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
+        #expect(lag.stdout.contains("(1 of 1 ACTIVE instance over it)"), "stdout: \(lag.stdout)")
+        for output in [members.stdout, kv.stdout, ring.stdout, lag.stdout] {
+            #expect(!output.contains(" 1 members") && !output.contains(" 1 keys") && !output.contains(" 1 instances"))
+        }
+    }
+
     @Test("ring: the table shows both rings with their instances, zones and health")
     func ringTable() throws {
         let node = try Self.node(Self.dskitState)

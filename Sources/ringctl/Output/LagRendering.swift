@@ -27,7 +27,8 @@ enum LagRendering {
             case .noActiveInstances:
                 lines.append(
                     "ring \"\(ring.key)\": no ACTIVE instance within the \(seconds(ring.heartbeatTimeoutSeconds)) "
-                        + "heartbeat timeout (\(ring.instances) instances, \(ring.unhealthyInstances) of them ACTIVE "
+                        + "heartbeat timeout (\(Plural.count(ring.instances, "instance")), "
+                        + "\(ring.unhealthyInstances) of them ACTIVE "
                         + "but unhealthy), no lag to measure")
             case .healthy:
                 lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(oldest) old")
@@ -35,7 +36,7 @@ enum LagRendering {
                 lines.append(
                     "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(oldest) old, over the "
                         + "\(seconds(ring.thresholdSeconds)) threshold (\(ring.laggingInstances) of "
-                        + "\(ring.activeInstances) ACTIVE instances over it)")
+                        + "\(Plural.count(ring.activeInstances, "ACTIVE instance")) over it)")
             }
             if !ring.oldest.isEmpty {
                 lines.append(indented(table(ring.oldest, wide: wide, last: ("OVER", { $0.lagging ? "yes" : "no" }))))

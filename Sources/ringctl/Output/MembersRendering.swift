@@ -23,10 +23,12 @@ enum MembersRendering {
         }
         if let observer = report.observer {
             lines.append(
-                "\(report.members.count) members, observed as \(observer) after joining through \(report.seed) "
-                    + "(\(report.transport.rawValue) transport)")
+                Plural.count(report.members.count, "member") + ", observed as \(observer) after joining through "
+                    + "\(report.seed) (\(report.transport.rawValue) transport)")
         } else {
-            lines.append("\(report.members.count) members, from \(report.seed) (\(report.transport.rawValue) transport)")
+            lines.append(
+                Plural.count(report.members.count, "member") + ", from \(report.seed) "
+                    + "(\(report.transport.rawValue) transport)")
         }
         return lines.joined(separator: "\n")
     }
@@ -47,6 +49,6 @@ enum MembersRendering {
                 key.deleted ? "yes" : "no",
             ])
         }
-        return table.render() + "\n\n\(report.keys.count) keys, from \(report.seed)"
+        return table.render() + "\n\n" + Plural.count(report.keys.count, "key") + ", from \(report.seed)"
     }
 }
