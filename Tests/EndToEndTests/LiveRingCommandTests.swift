@@ -115,6 +115,23 @@ struct LiveRingCommandTests {
         }
     }
 
+    @Test("kv: a key without update time (dskit's full state) shows UPDATED \"-\", and null in JSON")
+    func kvUnsetUpdateTime() throws {
+        let node = try Self.node(Self.dskitState)
+        defer { node.close() }
+        let table = try RingctlBinary.run(["kv", "-j", node.address])
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("collectors/ring ") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            == ["collectors/ring", "ringDesc", "\(Self.ingesterValue.count)B", "-", "no"])
+        #expect(!table.stdout.contains("never"))
+        let beacons = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("memberlist-propagation") })
+        #expect(beacons.contains(" ago "))  // a pair that carries a time still shows its age
+        let json = try Self.json(try RingctlBinary.run(["kv", "-j", node.address, "-o", "json"]))
+        let ring = try #require((json["keys"] as? [[String: Any]])?.first { $0["key"] as? String == "collectors/ring" })
+        #expect(ring["updated"] is NSNull)
+    }
+
     @Test("ring: the table shows both rings with their instances, zones and health")
     func ringTable() throws {
         let node = try Self.node(Self.dskitState)

@@ -45,7 +45,8 @@ enum MembersRendering {
         for key in report.keys {
             table.append([
                 key.key, key.codec, "\(key.valueBytes)B",
-                Age.ago(key.updated.map { Int64(now.timeIntervalSince($0).rounded(.down)) }),
+                // dskit leaves update_time_millis at 0 in full state transfers: no time, not "never updated".
+                key.updated.map { Age.ago(Int64(now.timeIntervalSince($0).rounded(.down))) } ?? "-",
                 key.deleted ? "yes" : "no",
             ])
         }
