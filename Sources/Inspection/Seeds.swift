@@ -50,8 +50,8 @@ public struct Seeds: Sendable {
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    let label = endpoint == address.input ? endpoint : "\(address.input) → \(endpoint)"
-                    failures.append(SeedFailure(seed: label, error: error))
+                    let resolved = address.mode == .literal ? nil : endpoint
+                    failures.append(SeedFailure(seed: address.input, endpoint: resolved, error: error))
                 }
             }
         }
