@@ -329,7 +329,7 @@ struct LiveRingCommandTests {
         defer { node.close() }
         let table = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
         #expect(table.status == 1, "stderr: \(table.stderr)")
-        #expect(table.stdout.contains("ring \"collectors/distributor\": LAGGING, oldest ACTIVE heartbeat 1m0s old"))
+        #expect(table.stdout.contains("ring \"collectors/distributor\": LAGGING, oldest ACTIVE heartbeat 1m0.0s old"))
         let row = try #require(table.stdout.split(separator: "\n").first { $0.contains("distributor-1") })
         #expect(row.hasSuffix("yes"))
         for flag in ["decrease -memberlist.gossip-interval [dskit default 200ms]", "increase -memberlist.gossip-nodes [dskit default 3]",
@@ -351,6 +351,43 @@ struct LiveRingCommandTests {
         // A larger delta tolerates it.
         let lenient = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--delta", "1m", "-j", node.address] + Self.at)
         #expect(lenient.status == 0, "stdout: \(lenient.stdout)")
+    }
+
+    /// Three ACTIVE instances heartbeating 2s, 1s and 0s before `now`, each in its own zone.
+    static let staggered = RingDescription(instances: (0..<3).map { index in
+        InstanceDescription(
+            id: "ingester-\(index)", address: "10.0.0.\(index + 1):9095", heartbeatTimestamp: now - 2 + Int64(index),
+            state: .active, tokens: [UInt32(index)], zone: "zone-\(index)")
+    })
+
+    @Test("lag: ages carry a tenth of a second, or more digits where a tenth would contradict OVER; JSON is exact")
+    func lagAgePrecision() throws {
+        let value = Data(Self.staggered.codecValue())
+        let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-"]
+        // 0.4s after `now`: 2.4s, 1.4s and 0.4s against a 2s threshold.
+        let tenth = try RingctlBinary.run(arguments + ["--at", "\(Self.now).4"], input: value)
+        #expect(tenth.status == 1, "stdout: \(tenth.stdout)")
+        #expect(tenth.stdout.contains("threshold 2s (heartbeat 1s + delta 1s)"))
+        #expect(tenth.stdout.contains("LAGGING, oldest ACTIVE heartbeat 2.4s old, over the 2s threshold"))
+        let summary = try #require(tenth.stdout.split(separator: "\n").first { $0.hasPrefix("ring ") })
+        #expect(summary.split(separator: " ", omittingEmptySubsequences: true)[1] == "2.4s")
+        let ages = ["ingester-0": ("2.4s", "yes"), "ingester-1": ("1.4s", "no"), "ingester-2": ("0.4s", "no")]
+        for (id, (age, over)) in ages {
+            let row = try #require(tenth.stdout.split(separator: "\n").first { $0.contains(id) })
+            #expect(row.split(separator: " ", omittingEmptySubsequences: true).suffix(2) == [Substring(age), Substring(over)])
+        }
+        #expect(tenth.stdout.contains("up to one heartbeat period, plus up to 1 s because dskit stores whole seconds, is normal"))
+
+        // 0.04s after `now`: 2.04s is over 2s, and "2.0s" would not say so.
+        let close = try RingctlBinary.run(arguments + ["--at", "\(Self.now).04"], input: value)
+        #expect(close.stdout.contains("oldest ACTIVE heartbeat 2.04s old, over the 2s threshold"), "\(close.stdout)")
+        let over = try #require(close.stdout.split(separator: "\n").first { $0.contains("ingester-0") })
+        #expect(over.hasSuffix("2.04s          yes"), "\(over)")
+        #expect(!close.stdout.contains(" 2s  "))
+        let json = try Self.json(try RingctlBinary.run(arguments + ["--at", "\(Self.now).04", "-o", "json"], input: value))
+        let ring = try #require((json["rings"] as? [[String: Any]])?.first)
+        let lag = try #require(ring["lag_seconds"] as? Double)
+        #expect(abs(lag - 2.04) < 0.001)  // not rounded to 2
     }
 
     @Test("lag: an ACTIVE instance past the heartbeat timeout is listed as unhealthy, not lag (dskit's metric)")

@@ -14,9 +14,10 @@ struct Lag: AsyncParsableCommand {
             that age is over the threshold, --heartbeat + --delta.
 
             The age counts from the instance's last heartbeat, so it includes the time since the instance last \
-            heartbeated, not only the time the heartbeat took to spread: anything up to one heartbeat period \
-            is normal. Give the ring's own period with --heartbeat (dskit's Lifecycler rings, e.g. the \
-            ingester ring: -ingester.heartbeat-period, 5s by default; Pyroscope's distributor, compactor, \
+            heartbeated, not only the time the heartbeat took to spread: up to one heartbeat period, plus up \
+            to 1 s because dskit stores heartbeats as whole Unix seconds, is normal. Ages are shown to a tenth \
+            of a second (more digits when a tenth would round across the threshold). Give the ring's own \
+            period with --heartbeat (dskit's Lifecycler rings, e.g. the ingester ring: -ingester.heartbeat-period, 5s by default; Pyroscope's distributor, compactor, \
             store-gateway and query-scheduler rings: 15s), and --delta for the gossip delay tolerated on top.
 
             As in dskit's metric, an ACTIVE instance whose heartbeat is past --heartbeat-timeout (dskit's \
