@@ -317,6 +317,7 @@ struct LiveRingCommandTests {
         #expect(rings.map { $0["key"] as? String } == ["collectors/distributor", "collectors/ring"])
         #expect(rings.allSatisfy { $0["verdict"] as? String == "healthy" && ($0["tuning"] as? [Any])?.isEmpty == true })
         #expect(rings.first?["lag_seconds"] as? Double == 5)  // distributor-1: 4s before now, judged 1s after
+        #expect(rings.allSatisfy { $0["diagnosis"] is NSNull })
     }
 
     @Test("lag: one heartbeat 60s old with --heartbeat 15s exits 1, names that instance and the four settings")
@@ -388,6 +389,32 @@ struct LiveRingCommandTests {
         let ring = try #require((json["rings"] as? [[String: Any]])?.first)
         let lag = try #require(ring["lag_seconds"] as? Double)
         #expect(abs(lag - 2.04) < 0.001)  // not rounded to 2
+    }
+
+    @Test("lag: one instance over while the others are fresh leads with 'alone is behind', the settings kept")
+    func lagDiagnosis() throws {
+        let value = Data(Self.staggered.codecValue())
+        let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-", "--at", "\(Self.now).4"]
+        let table = try RingctlBinary.run(arguments, input: value)
+        #expect(table.status == 1)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        let diagnosis = try #require(lines.firstIndex(of: "  instance ingester-0 alone is behind: is its process "
+            + "stalled or cut off from the cluster? (check it before tuning gossip)"), "stdout: \(table.stdout)")
+        let tune = try #require(lines.firstIndex { $0.hasSuffix("to spread heartbeats faster, tune:") })
+        #expect(diagnosis < tune)
+        #expect(lines.contains { $0.hasPrefix("    decrease -memberlist.gossip-interval") })
+
+        let json = try Self.json(try RingctlBinary.run(arguments + ["-o", "json"], input: value))
+        let ring = try #require((json["rings"] as? [[String: Any]])?.first)
+        #expect((ring["diagnosis"] as? String)?.hasPrefix("instance ingester-0 alone is behind") == true)
+        #expect((ring["tuning"] as? [Any])?.count == 4)
+
+        // Two of three over: not "alone"; the settings only.
+        let wide = try RingctlBinary.run(
+            ["lag", "--heartbeat", "1s", "--delta", "0s", "--from-file", "-", "--at", "\(Self.now).4"], input: value)
+        #expect(wide.status == 1)
+        #expect(!wide.stdout.contains("alone is behind"))
+        #expect(wide.stdout.contains("\n  to spread heartbeats faster, tune:"))
     }
 
     @Test("lag: an ACTIVE instance past the heartbeat timeout is listed as unhealthy, not lag (dskit's metric)")

@@ -53,8 +53,12 @@ enum LagRendering {
                     ring.unhealthy, wide: wide, against: ring.heartbeatTimeoutSeconds,
                     last: ("HEALTH", { _ in "UNHEALTHY" }))))
             }
+            if let diagnosis = ring.diagnosis {
+                lines.append("  " + diagnosis)
+            }
             if !ring.tuning.isEmpty {
-                lines.append("  to spread heartbeats faster, tune:")
+                lines.append(ring.diagnosis == nil ? "  to spread heartbeats faster, tune:"
+                    : "  if gossip is slow after all, to spread heartbeats faster, tune:")
                 for setting in ring.tuning {
                     let value = setting.configured.map { "now \($0), dskit default \(setting.defaultValue)" }
                         ?? "dskit default \(setting.defaultValue)"
