@@ -1,9 +1,11 @@
 import Foundation
 import Inspection
+import Memberlist
 
 /// Tables for `members` and `kv`.
 enum MembersRendering {
-    static func table(_ report: MembersReport, wide: Bool) -> String {
+    /// The members table; after a transient join, `leave` says whether the leave reached everyone.
+    static func table(_ report: MembersReport, wide: Bool, leave: LeaveOutcome? = nil) -> String {
         var headers = ["NAME", "ADDRESS", "STATE", "INCARNATION", "VERSIONS", "ROLE", "ZONE"]
         if wide { headers.append("META") }
         var table = Table(headers)
@@ -25,12 +27,25 @@ enum MembersRendering {
             lines.append(
                 Plural.count(report.members.count, "member") + ", observed as \(observer) after joining through "
                     + "\(report.seed) (\(report.transport.rawValue) transport)")
+            lines.append(observerLine(observer, incarnation: report.observerIncarnation, leave: leave))
         } else {
             lines.append(
                 Plural.count(report.members.count, "member") + ", from \(report.seed) "
                     + "(\(report.transport.rawValue) transport)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// ringctl's own node is not in the table (JSON has it as "observer"): say that it was there, and that it left.
+    private static func observerLine(_ name: String, incarnation: UInt32?, leave: LeaveOutcome?) -> String {
+        let joined = "ringctl joined as \(name)" + (incarnation.map { " (incarnation \($0))" } ?? "")
+        guard let leave else { return joined }
+        guard leave.failures.isEmpty else {
+            return joined + " and left, but the leave did not reach "
+                + Plural.count(leave.failures.count, "member") + " (see the warnings on stderr)"
+        }
+        return joined + " and left: members list it as left until memberlist forgets it "
+            + "(dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default)"
     }
 
     /// "1-5/2 d2-5/4": protocol min-max/current, then delegate.
