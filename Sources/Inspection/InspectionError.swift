@@ -72,6 +72,8 @@ public struct SeedFailure: Sendable, CustomStringConvertible {
     /// One line: the seed (and the endpoint it resolved to) named once, then why.
     public var description: String {
         guard let endpoint else { return endpointReason }
-        return reason.hasPrefix(endpoint) ? "\(seed) → \(reason)" : "\(seed) → \(endpoint): \(reason)"
+        if reason.hasPrefix(endpoint) { return "\(seed) → \(reason)" }  // "dns+… → 10.0.0.3:7946 refused …"
+        if reason.contains(endpoint) { return "\(seed): \(reason)" }  // "dns+…: connecting to 10.0.0.3:7946 failed …"
+        return "\(seed) → \(endpoint): \(reason)"
     }
 }
