@@ -64,10 +64,10 @@ public struct Seeds: Sendable {
                 }
             }
             for endpoint in endpoints {
-                let label = endpoint == address.input ? endpoint : "\(address.input) → \(endpoint)"
+                let resolved = address.mode == .literal ? nil : endpoint
                 let left = remaining()
                 if let budget, left <= .milliseconds(1) {
-                    failures.append(SeedFailure(seed: label, error: SeedNotTried(budget: budget)))
+                    failures.append(SeedFailure(seed: address.input, endpoint: resolved, error: SeedNotTried(budget: budget)))
                     continue
                 }
                 do {
@@ -75,7 +75,7 @@ public struct Seeds: Sendable {
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    failures.append(SeedFailure(seed: label, error: error))
+                    failures.append(SeedFailure(seed: address.input, endpoint: resolved, error: error))
                 }
             }
         }

@@ -92,6 +92,46 @@ struct LiveRingCommandTests {
         }
     }
 
+    @Test("counts of one are singular: 1 member, 1 key, 1 ring, 1 instance, 1 ACTIVE instance")
+    func singularCounts() throws {
+        var lone = Self.distributors
+        lone.instances = [lone.instances[0]]
+        lone.instances[0].heartbeatTimestamp = Self.now - 59
+        let node = try Self.node(KVState(pairs: [
+            KeyValuePair(key: "collectors/distributor", value: lone.codecValue(), codec: .ringDesc),
+        ]))
+        defer { node.close() }
+        let members = try RingctlBinary.run(["members", "-j", node.address])
+        #expect(members.stdout.contains("\n1 member, from \(node.address)"), "stdout: \(members.stdout)")
+        let kv = try RingctlBinary.run(["kv", "-j", node.address])
+        #expect(kv.stdout.hasSuffix("\n1 key, from \(node.address)\n"), "stdout: \(kv.stdout)")
+        let ring = try RingctlBinary.run(["ring", "-j", node.address] + Self.at)
+        #expect(ring.stdout.hasPrefix("1 ring from \(node.address)"), "stdout: \(ring.stdout)")
+        #expect(ring.stdout.contains(": 1 instance, 1 healthy"), "stdout: \(ring.stdout)")
+        let lag = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
+        #expect(lag.stdout.contains("(1 of 1 ACTIVE instance over it)"), "stdout: \(lag.stdout)")
+        for output in [members.stdout, kv.stdout, ring.stdout, lag.stdout] {
+            #expect(!output.contains(" 1 members") && !output.contains(" 1 keys") && !output.contains(" 1 instances"))
+        }
+    }
+
+    @Test("kv: a key without update time (dskit's full state) shows UPDATED \"-\", and null in JSON")
+    func kvUnsetUpdateTime() throws {
+        let node = try Self.node(Self.dskitState)
+        defer { node.close() }
+        let table = try RingctlBinary.run(["kv", "-j", node.address])
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("collectors/ring ") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            == ["collectors/ring", "ringDesc", "\(Self.ingesterValue.count)B", "-", "no"])
+        #expect(!table.stdout.contains("never"))
+        let beacons = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("memberlist-propagation") })
+        #expect(beacons.contains(" ago "))  // a pair that carries a time still shows its age
+        let json = try Self.json(try RingctlBinary.run(["kv", "-j", node.address, "-o", "json"]))
+        let ring = try #require((json["keys"] as? [[String: Any]])?.first { $0["key"] as? String == "collectors/ring" })
+        #expect(ring["updated"] is NSNull)
+    }
+
     @Test("ring: the table shows both rings with their instances, zones and health")
     func ringTable() throws {
         let node = try Self.node(Self.dskitState)
@@ -277,6 +317,7 @@ struct LiveRingCommandTests {
         #expect(rings.map { $0["key"] as? String } == ["collectors/distributor", "collectors/ring"])
         #expect(rings.allSatisfy { $0["verdict"] as? String == "healthy" && ($0["tuning"] as? [Any])?.isEmpty == true })
         #expect(rings.first?["lag_seconds"] as? Double == 5)  // distributor-1: 4s before now, judged 1s after
+        #expect(rings.allSatisfy { $0["diagnosis"] is NSNull })
     }
 
     @Test("lag: one heartbeat 60s old with --heartbeat 15s exits 1, names that instance and the four settings")
@@ -289,7 +330,7 @@ struct LiveRingCommandTests {
         defer { node.close() }
         let table = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
         #expect(table.status == 1, "stderr: \(table.stderr)")
-        #expect(table.stdout.contains("ring \"collectors/distributor\": LAGGING, oldest ACTIVE heartbeat 1m0s old"))
+        #expect(table.stdout.contains("ring \"collectors/distributor\": LAGGING, oldest ACTIVE heartbeat 1m0.0s old"))
         let row = try #require(table.stdout.split(separator: "\n").first { $0.contains("distributor-1") })
         #expect(row.hasSuffix("yes"))
         for flag in ["decrease -memberlist.gossip-interval [dskit default 200ms]", "increase -memberlist.gossip-nodes [dskit default 3]",
@@ -311,6 +352,69 @@ struct LiveRingCommandTests {
         // A larger delta tolerates it.
         let lenient = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--delta", "1m", "-j", node.address] + Self.at)
         #expect(lenient.status == 0, "stdout: \(lenient.stdout)")
+    }
+
+    /// Three ACTIVE instances heartbeating 2s, 1s and 0s before `now`, each in its own zone.
+    static let staggered = RingDescription(instances: (0..<3).map { index in
+        InstanceDescription(
+            id: "ingester-\(index)", address: "10.0.0.\(index + 1):9095", heartbeatTimestamp: now - 2 + Int64(index),
+            state: .active, tokens: [UInt32(index)], zone: "zone-\(index)")
+    })
+
+    @Test("lag: ages carry a tenth of a second, or more digits where a tenth would contradict OVER; JSON is exact")
+    func lagAgePrecision() throws {
+        let value = Data(Self.staggered.codecValue())
+        let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-"]
+        // 0.4s after `now`: 2.4s, 1.4s and 0.4s against a 2s threshold.
+        let tenth = try RingctlBinary.run(arguments + ["--at", "\(Self.now).4"], input: value)
+        #expect(tenth.status == 1, "stdout: \(tenth.stdout)")
+        #expect(tenth.stdout.contains("threshold 2s (heartbeat 1s + delta 1s)"))
+        #expect(tenth.stdout.contains("LAGGING, oldest ACTIVE heartbeat 2.4s old, over the 2s threshold"))
+        let summary = try #require(tenth.stdout.split(separator: "\n").first { $0.hasPrefix("ring ") })
+        #expect(summary.split(separator: " ", omittingEmptySubsequences: true)[1] == "2.4s")
+        let ages = ["ingester-0": ("2.4s", "yes"), "ingester-1": ("1.4s", "no"), "ingester-2": ("0.4s", "no")]
+        for (id, (age, over)) in ages {
+            let row = try #require(tenth.stdout.split(separator: "\n").first { $0.contains(id) })
+            #expect(row.split(separator: " ", omittingEmptySubsequences: true).suffix(2) == [Substring(age), Substring(over)])
+        }
+        #expect(tenth.stdout.contains("up to one heartbeat period, plus up to 1 s because dskit stores whole seconds, is normal"))
+
+        // 0.04s after `now`: 2.04s is over 2s, and "2.0s" would not say so.
+        let close = try RingctlBinary.run(arguments + ["--at", "\(Self.now).04"], input: value)
+        #expect(close.stdout.contains("oldest ACTIVE heartbeat 2.04s old, over the 2s threshold"), "\(close.stdout)")
+        let over = try #require(close.stdout.split(separator: "\n").first { $0.contains("ingester-0") })
+        #expect(over.hasSuffix("2.04s          yes"), "\(over)")
+        #expect(!close.stdout.contains(" 2s  "))
+        let json = try Self.json(try RingctlBinary.run(arguments + ["--at", "\(Self.now).04", "-o", "json"], input: value))
+        let ring = try #require((json["rings"] as? [[String: Any]])?.first)
+        let lag = try #require(ring["lag_seconds"] as? Double)
+        #expect(abs(lag - 2.04) < 0.001)  // not rounded to 2
+    }
+
+    @Test("lag: one instance over while the others are fresh leads with 'alone is behind', the settings kept")
+    func lagDiagnosis() throws {
+        let value = Data(Self.staggered.codecValue())
+        let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-", "--at", "\(Self.now).4"]
+        let table = try RingctlBinary.run(arguments, input: value)
+        #expect(table.status == 1)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        let diagnosis = try #require(lines.firstIndex(of: "  instance ingester-0 alone is behind: is its process "
+            + "stalled or cut off from the cluster? (check it before tuning gossip)"), "stdout: \(table.stdout)")
+        let tune = try #require(lines.firstIndex { $0.hasSuffix("to spread heartbeats faster, tune:") })
+        #expect(diagnosis < tune)
+        #expect(lines.contains { $0.hasPrefix("    decrease -memberlist.gossip-interval") })
+
+        let json = try Self.json(try RingctlBinary.run(arguments + ["-o", "json"], input: value))
+        let ring = try #require((json["rings"] as? [[String: Any]])?.first)
+        #expect((ring["diagnosis"] as? String)?.hasPrefix("instance ingester-0 alone is behind") == true)
+        #expect((ring["tuning"] as? [Any])?.count == 4)
+
+        // Two of three over: not "alone"; the settings only.
+        let wide = try RingctlBinary.run(
+            ["lag", "--heartbeat", "1s", "--delta", "0s", "--from-file", "-", "--at", "\(Self.now).4"], input: value)
+        #expect(wide.status == 1)
+        #expect(!wide.stdout.contains("alone is behind"))
+        #expect(wide.stdout.contains("\n  to spread heartbeats faster, tune:"))
     }
 
     @Test("lag: an ACTIVE instance past the heartbeat timeout is listed as unhealthy, not lag (dskit's metric)")

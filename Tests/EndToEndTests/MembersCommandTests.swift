@@ -181,6 +181,41 @@ struct MembersCommandTests {
         #expect(report.members.map(\.name) == ["node-1"])
     }
 
+    @Test("failing resolved seeds: each line names the seed and the endpoint once, then why; the hint stays")
+    func failingResolvedSeeds() throws {
+        let closing = try LoopbackResponder(reply: [])
+        defer { closing.close() }
+        let refused = try LoopbackSocket.freePort(.tcp)
+        let dns = try Dnsmasq(records: [
+            "srv-host=_memberlist._tcp.ring.test,node-1.ring.test,\(closing.port),10,5",
+            "srv-host=_memberlist._tcp.ring.test,node-2.ring.test,\(refused),10,5",
+            "host-record=node-1.ring.test,127.0.0.1",
+            "host-record=node-2.ring.test,127.0.0.1",
+            "host-record=solo.ring.test,127.0.0.1",
+        ])
+        defer { dns.stop() }
+        let srv = "dnssrv+_memberlist._tcp.ring.test"
+        let result = try RingctlBinary.run([
+            "members", "--dns-server", dns.server, "-j", srv, "-j", "dns+solo.ring.test:\(refused)",
+        ])
+        #expect(result.status == 76, "stderr: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        // Two endpoints of one seed: the seed heads them, each endpoint line names its endpoint once.
+        let header = try #require(lines.firstIndex { $0 == "  \(srv) → 2 endpoints:" }, "stderr: \(result.stderr)")
+        let endpointLines = Array(lines[(header + 1)...].prefix(2))
+        #expect(endpointLines.contains { $0.hasPrefix("    \(closing.address) closed the connection without replying") })
+        #expect(endpointLines.contains { $0.hasPrefix("    127.0.0.1:\(refused) refused the connection") })
+        // One endpoint: seed → endpoint and the reason on one line.
+        #expect(lines.contains("  dns+solo.ring.test:\(refused) → 127.0.0.1:\(refused) refused the connection "
+            + "(nothing listens on that port)"))
+        for endpoint in [closing.address, "127.0.0.1:\(refused)"] {
+            for line in lines where line.contains(endpoint) {
+                #expect(line.components(separatedBy: endpoint).count == 2, "named twice: \(line)")
+            }
+        }
+        #expect(lines.last?.hasPrefix("  hint: pass the cluster's -memberlist.cluster-label") == true)
+    }
+
     @Test("no seed: usage error, exit 64")
     func noSeed() throws {
         let result = try RingctlBinary.run(["members"])

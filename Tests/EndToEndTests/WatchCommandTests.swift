@@ -107,6 +107,29 @@ struct WatchCommandTests {
         #expect(report.members.map(\.name) == ["node-1", "node-2", "node-3"])
         #expect(report.members.allSatisfy { $0.state == "alive" })
         #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
+        // The JSON shape stays {seed, transport, members, observer}: the incarnation is for the table only.
+        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(Set(object.keys) == ["seed", "transport", "members", "observer"])
+    }
+
+    @Test("members --observe as a table: a line under it names ringctl's own node, its incarnation, and the leave")
+    func membersObserveTable() async throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let name = "ringctl-e2e-observe-table"
+        let result = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--observe", "1s",
+            "--bind-addr", "127.0.0.1", "--node-name", name,
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(!lines.contains { $0.hasPrefix(name + " ") }, "ringctl's node is not a row: \(result.stdout)")
+        #expect(lines.contains("3 members, observed as \(name) after joining through 127.0.0.1:\(peers[0].port) "
+            + "(memberlist transport)"), "stdout: \(result.stdout)")
+        let joined = try #require(lines.last)
+        #expect(joined.hasPrefix("ringctl joined as \(name) (incarnation "), "stdout: \(result.stdout)")
+        #expect(joined.contains(") and left: members list it as left until memberlist forgets it"))
+        #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
     }
 
     @Test("a bind port already taken: exit 78 and a hint")

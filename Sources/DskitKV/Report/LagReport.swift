@@ -151,9 +151,12 @@ public struct LagReport: Codable, Hashable, Sendable {
     public var unhealthy: [Instance]
     /// What to tune, when lagging; empty otherwise.
     public var tuning: [Setting]
+    /// When a few instances lag while every other ACTIVE one is fresh, the sentence that says so: their own
+    /// process (stalled, or cut off from the cluster) is the likelier cause than gossip speed. Nil otherwise.
+    public var diagnosis: String?
 
     enum CodingKeys: String, CodingKey {
-        case key, at, verdict, instances, oldest, unhealthy, tuning
+        case key, at, verdict, instances, oldest, unhealthy, tuning, diagnosis
         case heartbeatSeconds = "heartbeat_seconds"
         case deltaSeconds = "delta_seconds"
         case thresholdSeconds = "threshold_seconds"
@@ -181,6 +184,7 @@ public struct LagReport: Codable, Hashable, Sendable {
         try container.encode(oldest, forKey: .oldest)
         try container.encode(unhealthy, forKey: .unhealthy)
         try container.encode(tuning, forKey: .tuning)
+        try container.encode(diagnosis, forKey: .diagnosis)  // null rather than absent: a fixed set of keys
     }
 
     /// Measures `ring` (read from `key`) at `now`; throws only for a non-positive heartbeat or timeout, or a negative delta.
@@ -228,6 +232,24 @@ public struct LagReport: Codable, Hashable, Sendable {
         self.oldest = Array(measured.prefix(max(0, options.worst)))
         self.unhealthy = Array(unhealthy.prefix(max(0, options.worst)))
         self.tuning = verdict == .lagging ? Self.tuning : []
+        self.diagnosis = Self.diagnosis(measured, fresh: heartbeat + max(1, delta / 2))
+    }
+
+    /// "instance X alone is behind: …" when at most a third of the measured ACTIVE instances lag and every other
+    /// one heartbeated within `fresh` seconds (one period plus half the delta, at least 1 s for whole-second
+    /// timestamps): gossip brings the rest in time, so the laggards' own processes are the first suspects.
+    static func diagnosis(_ measured: [Instance], fresh: Double) -> String? {
+        let lagging = measured.filter(\.lagging).map(\.id)
+        guard !lagging.isEmpty, lagging.count * 3 <= measured.count,
+              measured.allSatisfy({ $0.lagging || $0.ageSeconds <= fresh })
+        else { return nil }
+        if lagging.count == 1 {
+            return "instance \(lagging[0]) alone is behind: is its process stalled or cut off from the cluster? "
+                + "(check it before tuning gossip)"
+        }
+        let names = lagging.dropLast().joined(separator: ", ") + " and " + lagging[lagging.count - 1]
+        return "instances \(names) alone are behind: are their processes stalled or cut off from the cluster? "
+            + "(check them before tuning gossip)"
     }
 
     /// Whether the ring passes: healthy only (no ACTIVE instance fails, there is nothing to vouch for).

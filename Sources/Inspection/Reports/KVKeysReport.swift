@@ -18,6 +18,15 @@ public struct KVKeysReport: Codable, Hashable, Sendable {
             case key, codec, updated, deleted
             case valueBytes = "value_bytes"
         }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+            try container.encode(codec, forKey: .codec)
+            try container.encode(valueBytes, forKey: .valueBytes)
+            try container.encode(updated, forKey: .updated)  // null rather than absent: a fixed set of keys
+            try container.encode(deleted, forKey: .deleted)
+        }
     }
 
     /// The peer that answered.

@@ -50,6 +50,13 @@ public struct MembersReport: Codable, Hashable, Sendable {
     public var members: [Member]
     /// The node name ringctl joined as, when the report comes from a transient join (`--observe`).
     public var observer: String?
+    /// The incarnation ringctl's node had at the end of the join (1 unless it refuted a suspicion). Not in JSON,
+    /// whose shape stays {seed, transport, members, observer}.
+    public var observerIncarnation: UInt32? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case seed, transport, members, observer
+    }
 
     /// How many members are in each state (states with none are left out).
     public var counts: [State: Int] {
@@ -106,6 +113,7 @@ extension MembersReport {
         self.seed = snapshot.seed ?? ""
         self.transport = transport
         self.observer = snapshot.local?.name
+        self.observerIncarnation = snapshot.local?.incarnation
         self.members = snapshot.members.map { Self.member($0.pushNodeState) }
             .sorted { ($0.name, $0.address) < ($1.name, $1.address) }
     }

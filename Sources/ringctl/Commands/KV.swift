@@ -36,6 +36,9 @@ struct KVList: AsyncParsableCommand {
             with it: every key with its codec, value size, last update time and deleted flag, sorted by key. \
             A plain memberlist cluster has no KV store: the list is empty.
 
+            UPDATED is "-" (null in JSON) when the pair carries no update time: dskit leaves it unset in full \
+            state transfers (it records one only when a key is deleted), so live keys show "-".
+
             Examples:
               ringctl kv -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl kv -memberlist.join dnssrv+_memberlist._tcp.mimir-gossip-ring -o json | jq '.keys[].key'

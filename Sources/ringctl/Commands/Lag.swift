@@ -14,9 +14,11 @@ struct Lag: AsyncParsableCommand {
             that age is over the threshold, --heartbeat + --delta.
 
             The age counts from the instance's last heartbeat, so it includes the time since the instance last \
-            heartbeated, not only the time the heartbeat took to spread: anything up to one heartbeat period \
-            is normal. Give the ring's own period with --heartbeat (dskit's Lifecycler rings, e.g. the \
-            ingester ring: -ingester.heartbeat-period, 5s by default; Pyroscope's distributor, compactor, \
+            heartbeated, not only the time the heartbeat took to spread: up to one heartbeat period, plus up \
+            to 1 s because dskit stores heartbeats as whole Unix seconds, is normal. Ages are shown to a tenth \
+            of a second (more digits when a tenth would round across the threshold). Give the ring's own \
+            period with --heartbeat (dskit's Lifecycler rings, e.g. the ingester ring: \
+            -ingester.heartbeat-period, 5s by default; Pyroscope's distributor, compactor, \
             store-gateway and query-scheduler rings: 15s), and --delta for the gossip delay tolerated on top.
 
             As in dskit's metric, an ACTIVE instance whose heartbeat is past --heartbeat-timeout (dskit's \
@@ -27,15 +29,19 @@ struct Lag: AsyncParsableCommand {
             Lists the oldest ACTIVE instances of each ring (--worst) with their ages. When a ring lags, also \
             the four memberlist settings that speed up propagation, with dskit's defaults: decrease \
             -memberlist.gossip-interval (200ms), increase -memberlist.gossip-nodes (3), decrease \
-            -memberlist.pullpush-interval (30s), increase -memberlist.retransmit-factor (4). A single stale \
-            instance whose process is gone is not a gossip problem: look at it first (`ringctl ring`).
+            -memberlist.pullpush-interval (30s), increase -memberlist.retransmit-factor (4). When only a few \
+            instances (at most a third) are over the threshold while every other ACTIVE one is fresh (within \
+            --heartbeat plus half of --delta, at least 1 s), ringctl leads with "instance X alone is behind": a \
+            stalled process or one cut off from the cluster, not slow gossip, is then the likelier cause; check \
+            it first (`ringctl ring`, its logs).
 
             JSON: {"seed": "HOST:PORT" or null, "file": PATH or null, "healthy": bool, "rings": [{key, at, \
             heartbeat_seconds, delta_seconds, threshold_seconds, heartbeat_timeout_seconds, lag_seconds (null \
             without ACTIVE instances), verdict ("healthy", "lagging" or "no_active_instances"), instances, \
             active_instances, lagging_instances, unhealthy_instances, oldest: [{id, address, zone, heartbeat, \
-            age_seconds, lagging}], unhealthy: [the same], tuning: [{flag, change, default, effect}] (empty \
-            unless lagging)}]}.
+            age_seconds, lagging}], unhealthy: [the same], tuning: [{flag, change, default, effect, configured}] \
+            (empty unless lagging), diagnosis ("instance X alone is behind: ..." or null)}]}. Ages are not \
+            rounded in JSON.
 
             --from-file judges a ring value saved from the /memberlist page (or `ringctl kv get KEY --raw`) \
             instead, with --at for the time it was saved.

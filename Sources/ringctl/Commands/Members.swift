@@ -1,5 +1,6 @@
 import ArgumentParser
 import Inspection
+import Memberlist
 
 struct Members: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +18,12 @@ struct Members: AsyncParsableCommand {
 
             With --observe DURATION, ringctl instead joins the cluster as a transient member (node \
             ringctl-<host>-<random>, see `ringctl watch`), answers its probes, collects gossip for that long, \
-            prints the members as its own member table holds them, and leaves gracefully (also on Ctrl-C or \
-            SIGTERM), so the cluster shows it as left, never as failed.
+            prints the members as its own member table holds them (its own node left out of the table and the \
+            counts; a line under them names it, and JSON has it as "observer"), and leaves gracefully (also on \
+            Ctrl-C or SIGTERM), so the cluster shows it as left, never as failed. That `left` entry stays in \
+            every member's list until memberlist forgets dead and left nodes (dskit: \
+            -memberlist.gossip-to-dead-nodes-time, 30s by default; memberlist releases before the 2022 fix of \
+            hashicorp/memberlist#253 keep left nodes for good). Without --observe nothing is left behind.
 
             Seeds are tried in order; dns+, dnssrv+ and dnssrvnoa+ seeds are resolved as dskit resolves \
             them (see `ringctl resolve`) and each address is tried. When none answers, every seed is listed \
@@ -55,6 +60,7 @@ struct Members: AsyncParsableCommand {
         try await reportingErrors {
             let resolved = try cluster.resolved()
             let report: MembersReport
+            var leave: LeaveOutcome?
             if let duration = observation.observe?.duration {
                 let request = ObserveRequest(
                     seeds: resolved.seeds, configuration: try observation.node.configuration(resolved))
@@ -62,6 +68,7 @@ struct Members: AsyncParsableCommand {
                     try await Observation.members(request, for: duration)
                 }
                 LeaveWarnings.print(observed.leave)
+                leave = observed.leave
                 report = observed.report.filtered(states: Set(state))
             } else {
                 let peek = try await resolved.seeds.peek(resolved.peek)
@@ -69,8 +76,8 @@ struct Members: AsyncParsableCommand {
             }
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table: print(MembersRendering.table(report, wide: false))
-            case .wide: print(MembersRendering.table(report, wide: true))
+            case .table: print(MembersRendering.table(report, wide: false, leave: leave))
+            case .wide: print(MembersRendering.table(report, wide: true, leave: leave))
             }
             return .ok
         }

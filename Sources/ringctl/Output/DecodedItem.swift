@@ -142,7 +142,7 @@ enum DecodedItems {
                     ("read-only", String(instance.readOnly)),
                 ])
             }
-            fields.append(("value", "ring of \(ring.instances.count) instance\(ring.instances.count == 1 ? "" : "s")"))
+            fields.append(("value", "ring of " + Plural.count(ring.instances.count, "instance")))
         case .propagationBeacons(let beacons):
             children = beacons.beacons.map { beacon in
                 DecodedItem("beacon", [
@@ -151,7 +151,7 @@ enum DecodedItems {
                     ("deleted", String(beacon.isDeleted)),
                 ])
             }
-            fields.append(("value", "\(beacons.beacons.count) propagation beacons"))
+            fields.append(("value", Plural.count(beacons.beacons.count, "propagation beacon")))
         case .unknown:
             fields.append(("value", "unknown codec, kept raw"))
         case .undecodable(_, _, let error):
@@ -165,7 +165,7 @@ enum DecodedItems {
     private static func meta(_ bytes: [UInt8]?) -> String {
         guard let bytes, !bytes.isEmpty else { return "none" }
         if let meta = try? NodeMeta(bytes: bytes) { return "dskit(\(meta))" }
-        return "\(bytes.count) bytes"
+        return Plural.count(bytes.count, "byte")
     }
 
     static func quoted(_ text: String) -> String { "\"\(text)\"" }

@@ -1,4 +1,5 @@
 import DskitKV
+import Foundation
 import Inspection
 
 /// How `ringctl lag` shows a `ClusterLagReport` to people.
@@ -14,7 +15,8 @@ enum LagRendering {
         var summary = Table("KEY", "LAG", "ACTIVE", "LAGGING", "UNHEALTHY", "VERDICT")
         for ring in report.rings {
             summary.append([
-                ring.key, ring.lagSeconds.map(seconds) ?? "-", "\(ring.activeInstances)/\(ring.instances)",
+                ring.key, ring.lagSeconds.map { age($0, against: ring.thresholdSeconds) } ?? "-",
+                "\(ring.activeInstances)/\(ring.instances)",
                 String(ring.laggingInstances), String(ring.unhealthyInstances), verdict(ring.verdict),
             ])
         }
@@ -22,12 +24,13 @@ enum LagRendering {
 
         for ring in report.rings {
             lines.append("")
-            let oldest = ring.lagSeconds.map(seconds) ?? "-"
+            let oldest = ring.lagSeconds.map { age($0, against: ring.thresholdSeconds) } ?? "-"
             switch ring.verdict {
             case .noActiveInstances:
                 lines.append(
                     "ring \"\(ring.key)\": no ACTIVE instance within the \(seconds(ring.heartbeatTimeoutSeconds)) "
-                        + "heartbeat timeout (\(ring.instances) instances, \(ring.unhealthyInstances) of them ACTIVE "
+                        + "heartbeat timeout (\(Plural.count(ring.instances, "instance")), "
+                        + "\(ring.unhealthyInstances) of them ACTIVE "
                         + "but unhealthy), no lag to measure")
             case .healthy:
                 lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(oldest) old")
@@ -35,19 +38,27 @@ enum LagRendering {
                 lines.append(
                     "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(oldest) old, over the "
                         + "\(seconds(ring.thresholdSeconds)) threshold (\(ring.laggingInstances) of "
-                        + "\(ring.activeInstances) ACTIVE instances over it)")
+                        + "\(Plural.count(ring.activeInstances, "ACTIVE instance")) over it)")
             }
             if !ring.oldest.isEmpty {
-                lines.append(indented(table(ring.oldest, wide: wide, last: ("OVER", { $0.lagging ? "yes" : "no" }))))
+                lines.append(indented(table(
+                    ring.oldest, wide: wide, against: ring.thresholdSeconds,
+                    last: ("OVER", { $0.lagging ? "yes" : "no" }))))
             }
             if !ring.unhealthy.isEmpty {
                 lines.append(
                     "  \(ring.unhealthyInstances) ACTIVE past the \(seconds(ring.heartbeatTimeoutSeconds)) heartbeat "
                         + "timeout: unhealthy, not counted as lag (a stopped process?); see ringctl ring")
-                lines.append(indented(table(ring.unhealthy, wide: wide, last: ("HEALTH", { _ in "UNHEALTHY" }))))
+                lines.append(indented(table(
+                    ring.unhealthy, wide: wide, against: ring.heartbeatTimeoutSeconds,
+                    last: ("HEALTH", { _ in "UNHEALTHY" }))))
+            }
+            if let diagnosis = ring.diagnosis {
+                lines.append("  " + diagnosis)
             }
             if !ring.tuning.isEmpty {
-                lines.append("  to spread heartbeats faster, tune:")
+                lines.append(ring.diagnosis == nil ? "  to spread heartbeats faster, tune:"
+                    : "  if gossip is slow after all, to spread heartbeats faster, tune:")
                 for setting in ring.tuning {
                     let value = setting.configured.map { "now \($0), dskit default \(setting.defaultValue)" }
                         ?? "dskit default \(setting.defaultValue)"
@@ -57,13 +68,15 @@ enum LagRendering {
         }
         lines += [
             "",
-            "lag includes the time since each instance last heartbeated: up to one heartbeat period is normal",
+            "lag includes the time since each instance last heartbeated: up to one heartbeat period, plus up to 1 s "
+                + "because dskit stores whole seconds, is normal",
         ]
         return lines.joined(separator: "\n")
     }
 
     private static func table(
-        _ rows: [LagReport.Instance], wide: Bool, last: (header: String, value: (LagReport.Instance) -> String)
+        _ rows: [LagReport.Instance], wide: Bool, against limit: Double,
+        last: (header: String, value: (LagReport.Instance) -> String)
     ) -> String {
         var headers = ["INSTANCE", "ZONE", "ADDRESS", "HEARTBEAT-AGE", last.header]
         if wide { headers.insert("HEARTBEAT-AT", at: 3) }
@@ -71,7 +84,7 @@ enum LagRendering {
         for instance in rows {
             var row = [
                 instance.id, instance.zone.isEmpty ? "-" : instance.zone, instance.address,
-                instance.heartbeat == nil ? "never" : seconds(instance.ageSeconds), last.value(instance),
+                instance.heartbeat == nil ? "never" : age(instance.ageSeconds, against: limit), last.value(instance),
             ]
             if wide { row.insert(instance.heartbeat ?? "-", at: 3) }
             table.append(row)
@@ -91,10 +104,40 @@ enum LagRendering {
         }
     }
 
-    /// Whole seconds as an age ("45s", "1m2s"); sub-second settings keep their decimals.
+    /// A setting as given: "15s", "1m0s", "2.5s", "250ms".
     private static func seconds(_ value: Double) -> String {
         if value < 1, value > 0 { return "\(Int((value * 1000).rounded()))ms" }
-        // Clamped: a corrupt timestamp can put an age beyond Int64.
-        return UnixTime.age(Int64(exactly: value.rounded(.down)) ?? (value < 0 ? Int64.min + 1 : Int64.max))
+        let milliseconds = (value * 1000).rounded()
+        if milliseconds.truncatingRemainder(dividingBy: 1000) == 0 || abs(value) >= 86_400 {
+            // Clamped: a corrupt timestamp can put an age beyond Int64.
+            return UnixTime.age(Int64(exactly: value.rounded(.down)) ?? (value < 0 ? Int64.min + 1 : Int64.max))
+        }
+        return clock(milliseconds / 1000, digits: 3)
+            .replacingOccurrences(of: #"\.?0+s$"#, with: "s", options: .regularExpression)
+    }
+
+    /// An age with a tenth of a second ("2.4s", "1m5.0s"), or more digits when a tenth would put it on the other
+    /// side of `limit` than it is ("3.04s" over a 3s threshold, not "3.0s"): the figures never contradict the
+    /// verdict printed beside them. Ages of a day or more are whole ("2d3h").
+    private static func age(_ value: Double, against limit: Double) -> String {
+        guard value.isFinite, abs(value) < 86_400 else { return seconds(value) }
+        for digits in 1...3 {
+            let scale = pow(10, Double(digits))
+            let shown = (value * scale).rounded() / scale
+            if (shown > limit) == (value > limit) { return clock(shown, digits: digits) }
+        }
+        return clock(value, digits: 6)
+    }
+
+    /// "2.4s", "1m5.0s", "1h0m3.0s", "-2.0s", with `digits` decimals on the seconds.
+    private static func clock(_ value: Double, digits: Int) -> String {
+        if value < 0 { return "-" + clock(-value, digits: digits) }
+        let hours = Int(value / 3600)
+        let minutes = Int((value - Double(hours) * 3600) / 60)
+        let rest = value - Double(hours) * 3600 - Double(minutes) * 60
+        let secondsText = String(format: "%.\(digits)f", max(0, rest)) + "s"
+        if hours > 0 { return "\(hours)h\(minutes)m" + secondsText }
+        if minutes > 0 { return "\(minutes)m" + secondsText }
+        return secondsText
     }
 }

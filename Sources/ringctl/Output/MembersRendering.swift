@@ -1,9 +1,11 @@
 import Foundation
 import Inspection
+import Memberlist
 
 /// Tables for `members` and `kv`.
 enum MembersRendering {
-    static func table(_ report: MembersReport, wide: Bool) -> String {
+    /// The members table; after a transient join, `leave` says whether the leave reached everyone.
+    static func table(_ report: MembersReport, wide: Bool, leave: LeaveOutcome? = nil) -> String {
         var headers = ["NAME", "ADDRESS", "STATE", "INCARNATION", "VERSIONS", "ROLE", "ZONE"]
         if wide { headers.append("META") }
         var table = Table(headers)
@@ -23,12 +25,27 @@ enum MembersRendering {
         }
         if let observer = report.observer {
             lines.append(
-                "\(report.members.count) members, observed as \(observer) after joining through \(report.seed) "
-                    + "(\(report.transport.rawValue) transport)")
+                Plural.count(report.members.count, "member") + ", observed as \(observer) after joining through "
+                    + "\(report.seed) (\(report.transport.rawValue) transport)")
+            lines.append(observerLine(observer, incarnation: report.observerIncarnation, leave: leave))
         } else {
-            lines.append("\(report.members.count) members, from \(report.seed) (\(report.transport.rawValue) transport)")
+            lines.append(
+                Plural.count(report.members.count, "member") + ", from \(report.seed) "
+                    + "(\(report.transport.rawValue) transport)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// ringctl's own node is not in the table (JSON has it as "observer"): say that it was there, and that it left.
+    private static func observerLine(_ name: String, incarnation: UInt32?, leave: LeaveOutcome?) -> String {
+        let joined = "ringctl joined as \(name)" + (incarnation.map { " (incarnation \($0))" } ?? "")
+        guard let leave else { return joined }
+        guard leave.failures.isEmpty else {
+            return joined + " and left, but the leave did not reach "
+                + Plural.count(leave.failures.count, "member") + " (see the warnings on stderr)"
+        }
+        return joined + " and left: members list it as left until memberlist forgets it "
+            + "(dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default)"
     }
 
     /// "1-5/2 d2-5/4": protocol min-max/current, then delegate.
@@ -43,10 +60,11 @@ enum MembersRendering {
         for key in report.keys {
             table.append([
                 key.key, key.codec, "\(key.valueBytes)B",
-                Age.ago(key.updated.map { Int64(now.timeIntervalSince($0).rounded(.down)) }),
+                // dskit leaves update_time_millis at 0 in full state transfers: no time, not "never updated".
+                key.updated.map { Age.ago(Int64(now.timeIntervalSince($0).rounded(.down))) } ?? "-",
                 key.deleted ? "yes" : "no",
             ])
         }
-        return table.render() + "\n\n\(report.keys.count) keys, from \(report.seed)"
+        return table.render() + "\n\n" + Plural.count(report.keys.count, "key") + ", from \(report.seed)"
     }
 }

@@ -18,7 +18,7 @@ enum ResolveRendering {
             } else if endpoints == 0 {
                 outcome = "nothing (\(resolution.emptyStatus?.code ?? "no address for any target"))"
             } else {
-                outcome = "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))"
+                outcome = Plural.count(endpoints, "endpoint")
             }
             lines.append("  \(query.kind.rawValue) \(query.name): \(outcome)")
             guard !resolution.targets.isEmpty else { continue }
@@ -42,8 +42,8 @@ enum ResolveRendering {
         let endpoints = report.endpoints.count
         let via = report.servers.isEmpty ? "" : " via \(report.servers.joined(separator: ", "))"
         lines.append(
-            "\(report.resolutions.count) \(plural(report.resolutions.count, "address", "addresses")), "
-                + "\(endpoints) \(plural(endpoints, "endpoint", "endpoints"))\(via)"
+            Plural.count(report.resolutions.count, "address", "addresses") + ", "
+                + Plural.count(endpoints, "endpoint") + via
         )
         return lines.joined(separator: "\n")
     }
@@ -62,8 +62,8 @@ enum ResolveRendering {
             }
             if resolution.duplicatesRemoved > 0 {
                 Terminal.printError(
-                    "ringctl: \(resolution.address.input): \(resolution.duplicatesRemoved) duplicate "
-                        + "\(plural(resolution.duplicatesRemoved, "endpoint", "endpoints")) shown once"
+                    "ringctl: \(resolution.address.input): "
+                        + Plural.count(resolution.duplicatesRemoved, "duplicate endpoint") + " shown once"
                 )
             }
         }
@@ -93,9 +93,6 @@ enum ResolveRendering {
         }
     }
 
-    private static func plural(_ count: Int, _ one: String, _ many: String) -> String {
-        count == 1 ? one : many
-    }
 
     // MARK: JSON
 

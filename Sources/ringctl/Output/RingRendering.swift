@@ -5,7 +5,7 @@ import Inspection
 enum RingRendering {
     /// Every ring a seed holds: one line naming the seed and the keys, then each ring as `--from-file` shows it.
     static func render(_ report: ClusterRingsReport, wide: Bool, tokens: Bool) -> String {
-        let count = report.rings.count == 1 ? "1 ring" : "\(report.rings.count) rings"
+        let count = Plural.count(report.rings.count, "ring")
         let header = "\(count) from \(report.seed): " + report.rings.map(\.key).joined(separator: ", ")
         return ([header] + report.rings.map { render($0, wide: wide, tokens: tokens) }).joined(separator: "\n\n")
     }
@@ -37,7 +37,8 @@ enum RingRendering {
 
         let healthy = report.instances.filter(\.healthy).count
         var lines = [
-            "ring \"\(report.key)\" at \(report.at): \(report.instances.count) instances, \(healthy) healthy "
+            "ring \"\(report.key)\" at \(report.at): \(Plural.count(report.instances.count, "instance")), "
+                + "\(healthy) healthy "
                 + "(heartbeat timeout \(Age.format(seconds: Int64(report.heartbeatTimeoutSeconds))))",
             "",
             instances.render(),

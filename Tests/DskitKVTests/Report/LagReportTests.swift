@@ -53,6 +53,28 @@ struct LagReportTests {
         #expect(report.tuning.map(\.defaultValue) == ["200ms", "3", "30s", "4"])
     }
 
+    @Test("diagnosis: one instance over while the rest are fresh names it first; a widespread lag does not")
+    func diagnosis() throws {
+        // 1 of 3 over, the others within one period: that instance's own process is the suspect.
+        let alone = try Self.report([Self.instance("a", age: 3), Self.instance("frozen", age: 60), Self.instance("c", age: 16)])
+        #expect(alone.diagnosis == "instance frozen alone is behind: is its process stalled or cut off from the "
+            + "cluster? (check it before tuning gossip)")
+        #expect(alone.tuning.count == 4)  // the settings stay
+        // 2 of 6 over: named together.
+        let two = try Self.report(
+            ["a", "b", "c", "d"].map { Self.instance($0, age: 5) } + [Self.instance("x", age: 40), Self.instance("y", age: 50)])
+        #expect(two.diagnosis?.hasPrefix("instances y and x alone are behind: are their processes stalled") == true)
+        // The rest not fresh (past heartbeat + half the delta): gossip may be slow for everyone, no diagnosis.
+        let slow = try Self.report([Self.instance("a", age: 3), Self.instance("frozen", age: 60), Self.instance("c", age: 23)])
+        #expect(slow.verdict == .lagging)
+        #expect(slow.diagnosis == nil)
+        // Half the ring over: not "alone".
+        let half = try Self.report([Self.instance("a", age: 3), Self.instance("x", age: 60), Self.instance("y", age: 40)])
+        #expect(half.diagnosis == nil)
+        // Healthy: nothing to diagnose.
+        #expect(try Self.report([Self.instance("a", age: 3), Self.instance("b", age: 14), Self.instance("c", age: 0)]).diagnosis == nil)
+    }
+
     @Test("the bound is inclusive: exactly heartbeat + delta is healthy, one second more lags")
     func boundary() throws {
         #expect(try Self.report([Self.instance("a", age: 30)]).verdict == .healthy)
@@ -142,8 +164,9 @@ struct LagReportTests {
         #expect(Set(object.keys) == [
             "key", "at", "heartbeat_seconds", "delta_seconds", "threshold_seconds", "heartbeat_timeout_seconds",
             "lag_seconds", "verdict", "instances", "active_instances", "lagging_instances", "unhealthy_instances",
-            "oldest", "unhealthy", "tuning",
+            "oldest", "unhealthy", "tuning", "diagnosis",
         ])
+        #expect(object["diagnosis"] is NSNull)  // one instance, no fresh rest to compare it with
         #expect(object["verdict"] as? String == "lagging")
         #expect(object["at"] as? String == "2026-01-01T00:00:00Z")
         let oldest = try #require((object["oldest"] as? [[String: Any]])?.first)
