@@ -14,22 +14,7 @@ struct DskitPeerCommandTests {
 
     /// peer-a and peer-b heartbeat every second; peer-c registers and never heartbeats again.
     static func cluster() throws -> [GoPeer] {
-        let first = try GoPeer.dskit(name: "peer-a", label: label, zone: "zone-a")
-        var peers = [first]
-        do {
-            peers.append(try GoPeer.dskit(name: "peer-b", label: label, zone: "zone-b", joining: first))
-            peers.append(try GoPeer.dskit(name: "peer-c", label: label, zone: "zone-c", joining: first,
-                                          ["--freeze-heartbeat"]))
-            for peer in peers {
-                try peer.waitForStatus("\(peer.name) to see 3 members alive and 3 ring instances") { status in
-                    status.members.filter { $0.state == "alive" }.count == 3 && status.ring?.instances.count == 3
-                }
-            }
-        } catch {
-            peers.forEach { $0.stop() }
-            throw error
-        }
-        return peers
+        try GoCluster.dskit(label: label, [[], [], ["--freeze-heartbeat"]])
     }
 
     static func run(_ arguments: [String], seed: GoPeer) throws -> RingctlBinary.Result {

@@ -23,22 +23,7 @@ struct MembersCommandTests {
 
     /// Three peers on the standard transport, joined through the first; each sees all three alive.
     static func cluster() throws -> [GoPeer] {
-        let first = try GoPeer(name: "node-1")
-        var peers = [first]
-        do {
-            for name in ["node-2", "node-3"] {
-                peers.append(try GoPeer(name: name, ["--join", "127.0.0.1:\(first.port)"]))
-            }
-            for peer in peers {
-                try peer.waitForStatus("\(peer.name) to see 3 alive members") { status in
-                    status.members.count == 3 && status.members.allSatisfy { $0.state == "alive" }
-                }
-            }
-        } catch {
-            peers.forEach { $0.stop() }
-            throw error
-        }
-        return peers
+        try GoCluster.standard()
     }
 
     @Test("peek lists exactly the 3 peers as alive with their addresses, and leaves no trace in any peer")

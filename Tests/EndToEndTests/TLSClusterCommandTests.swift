@@ -29,21 +29,7 @@ struct TLSClusterCommandTests {
             "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
             "--tls-ca", certificates.caCertificate, "--probe-interval", "100ms",
         ]
-        let first = try GoPeer.dskit(name: "tls-a", label: label, zone: "zone-a", flags)
-        var peers = [first]
-        do {
-            peers.append(try GoPeer.dskit(name: "tls-b", label: label, zone: "zone-b", joining: first, flags))
-            peers.append(try GoPeer.dskit(name: "tls-c", label: label, zone: "zone-c", joining: first, flags))
-            for peer in peers {
-                try peer.waitForStatus("\(peer.name) to see 3 alive TLS peers") {
-                    $0.members.filter { $0.state == "alive" }.count == 3
-                }
-            }
-        } catch {
-            peers.forEach { $0.stop() }
-            throw error
-        }
-        return peers
+        return try GoCluster.dskit(label: label, names: ["tls-a", "tls-b", "tls-c"], [flags, flags, flags])
     }
 
     static func run(_ arguments: [String], seed: GoPeer) throws -> RingctlBinary.Result {

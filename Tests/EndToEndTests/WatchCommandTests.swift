@@ -35,22 +35,7 @@ struct WatchCommandTests {
     }
 
     static func cluster() throws -> [GoPeer] {
-        let first = try GoPeer(name: "node-1", ["--probe-interval", "100ms"])
-        var peers = [first]
-        do {
-            for name in ["node-2", "node-3"] {
-                peers.append(try GoPeer(name: name, ["--probe-interval", "100ms", "--join", "127.0.0.1:\(first.port)"]))
-            }
-            for peer in peers {
-                try peer.waitForStatus("\(peer.name) to see 3 alive members") { status in
-                    status.members.count == 3 && status.members.allSatisfy { $0.state == "alive" }
-                }
-            }
-        } catch {
-            peers.forEach { $0.stop() }
-            throw error
-        }
-        return peers
+        try GoCluster.standard(["--probe-interval", "100ms"])
     }
 
     /// What each peer's push/pull says about `name` (the status file cannot tell left from dead; this can).

@@ -23,21 +23,7 @@ struct DskitPeerTests {
     /// Three peers in zones a/b/c joined into one labelled cluster, each seeing all three members alive and all
     /// three ring instances. `extra` holds more flags per peer.
     static func cluster(_ extra: [[String]] = [[], [], []]) throws -> [GoPeer] {
-        let first = try GoPeer.dskit(name: "peer-a", label: label, zone: "zone-a", extra[0])
-        var peers = [first]
-        do {
-            peers.append(try GoPeer.dskit(name: "peer-b", label: label, zone: "zone-b", joining: first, extra[1]))
-            peers.append(try GoPeer.dskit(name: "peer-c", label: label, zone: "zone-c", joining: first, extra[2]))
-            for peer in peers {
-                try peer.waitForStatus("\(peer.name) to see 3 members alive and 3 ring instances") { status in
-                    status.members.filter { $0.state == "alive" }.count == 3 && status.ring?.instances.count == 3
-                }
-            }
-        } catch {
-            peers.forEach { $0.stop() }
-            throw error
-        }
-        return peers
+        try GoCluster.dskit(label: label, extra)
     }
 
     @Test("Peek with the cluster label over the dskit transport: 3 members alive, role and zone from dskit meta")
