@@ -84,6 +84,20 @@ struct RingCommandTests {
         #expect(lenient.status == 0)
     }
 
+    @Test("ring and lag read a file or the cluster, not both, and a file holds one ring: usage errors (64)")
+    func fileOrCluster() throws {
+        let path = try Self.write(try Self.realRingValue())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for command in [["ring"], ["lag", "--heartbeat", "15s"]] {
+            let both = try RingctlBinary.run(command + ["--from-file", path, "-j", "127.0.0.1:7946"])
+            #expect(both.status == 64, "\(command): \(both.stderr)")
+            #expect(both.stderr.contains("not both"), "\(both.stderr)")
+            let keys = try RingctlBinary.run(command + ["--from-file", path, "--key", "a", "--key", "b"])
+            #expect(keys.status == 64, "\(command): \(keys.stderr)")
+            #expect(keys.stderr.contains("--key at most once"), "\(keys.stderr)")
+        }
+    }
+
     @Test("--tokens lists all 384 tokens sorted, each with its owner")
     func tokens() throws {
         let value = try Self.realRingValue()

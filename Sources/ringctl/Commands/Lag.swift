@@ -97,12 +97,7 @@ struct Lag: AsyncParsableCommand {
         guard heartbeat.duration > .zero else { throw ValidationError("--heartbeat must be positive, e.g. 15s.") }
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
         guard worst >= 0 else { throw ValidationError("--worst must be 0 or more.") }
-        if fromFile != nil {
-            guard !cluster.hasClusterSource else {
-                throw ValidationError("Give either --from-file or the cluster (-j/--join, --config.file), not both.")
-            }
-            guard key.count <= 1 else { throw ValidationError("--from-file reads one ring: give --key at most once.") }
-        }
+        try cluster.checkFileSource(fromFile, keys: key)
     }
 
     func run() async throws {

@@ -75,12 +75,7 @@ struct Ring: AsyncParsableCommand {
 
     func validate() throws {
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
-        if fromFile != nil {
-            guard !cluster.hasClusterSource else {
-                throw ValidationError("Give either --from-file or the cluster (-j/--join, --config.file), not both.")
-            }
-            guard key.count <= 1 else { throw ValidationError("--from-file reads one ring: give --key at most once.") }
-        }
+        try cluster.checkFileSource(fromFile, keys: key)
     }
 
     func run() async throws {

@@ -135,6 +135,15 @@ struct ClusterOptions: ParsableArguments {
     /// Whether seeds or a config file were given (commands that can also read a file refuse both).
     var hasClusterSource: Bool { !join.isEmpty || configFile != nil }
 
+    /// For commands that read one saved ring instead of the cluster (`--from-file`): not both, and one key.
+    func checkFileSource(_ fromFile: String?, keys: [String]) throws {
+        guard fromFile != nil else { return }
+        guard !hasClusterSource else {
+            throw ValidationError("Give either --from-file or the cluster (-j/--join, --config.file), not both.")
+        }
+        guard keys.count <= 1 else { throw ValidationError("--from-file reads one ring: give --key at most once.") }
+    }
+
     /// Flags over the config file over the defaults. `seedHint` adds another way out to the missing-seed error.
     func resolved(seedHint: String? = nil) throws -> ResolvedCluster {
         try check(seedHint: seedHint)
