@@ -8,7 +8,8 @@ import TestSupport
 
 /// The transient join over dskit's TCP-only transport, with a cluster label, against three dskit-shaped Go peers
 /// (mlpeer serve --transport dskit) that hold a ring and heartbeat it: no suspicion, the peers' push/pulls answered
-/// and their ring merged into the observer's KV view, and left after the leave.
+/// and their ring merged into the observer's KV view, their KV broadcasts (user messages) merged too, and left
+/// after the leave.
 @Suite(
     "Observer against dskit-shaped peers",
     .serialized,
@@ -17,8 +18,8 @@ import TestSupport
 struct ObserverDskitInteropTests {
     static let label = "observer-interop"
 
-    static func cluster() throws -> [GoPeer] {
-        let fast = ["--probe-interval", "100ms", "--heartbeat-period", "200ms"]
+    static func cluster(_ extra: [String] = []) throws -> [GoPeer] {
+        let fast = ["--probe-interval", "100ms", "--heartbeat-period", "200ms"] + extra
         let first = try GoPeer.dskit(name: "peer-a", label: label, zone: "zone-a", fast)
         var peers = [first]
         do {
@@ -107,6 +108,130 @@ struct ObserverDskitInteropTests {
             configuration: PeekConfiguration(transport: .dskit, clusterLabel: Self.label)).userState)
         #expect(state.pairs.map(\.key) == ["ring"])
         #expect(try RingDescription(pair: try #require(state["ring"])).instances.map(\.id) == ["peer-a", "peer-b", "peer-c"])
+    }
+
+    @Test("--broadcast-kv peers: each heartbeat reaches the observer as a one-instance KV user message, not by push/pull")
+    func broadcastsReachTheObserver() async throws {
+        // Push/pull only every hour (memberlist staggers the first one randomly within that): after the joins,
+        // a newer heartbeat can only travel as a broadcast. peer-b learns peer-c's instance that way too.
+        let peers = try Self.cluster(["--broadcast-kv", "--push-pull-interval", "1h"])
+        defer { peers.forEach { $0.stop() } }
+        try await Self.waitForMesh(peers)
+        let ids = peers.map(\.name)
+        let peerByAddress = Dictionary(uniqueKeysWithValues: peers.map { ($0.address, $0.name) })
+        let name = ObserverConfiguration.defaultNodeName()
+        let configuration = ObserverConfiguration(
+            transport: .dskit, clusterLabel: Self.label, nodeName: name, bindHost: "127.0.0.1")
+        let request = ObserveRequest(seeds: Seeds([peers[1].address]), configuration: configuration)
+
+        /// What the event stream showed.
+        struct Seen: Sendable {
+            var translator = WatchTranslator()
+            /// Per user message: the sender and the instances its ring value holds (id, heartbeat).
+            var broadcasts: [(from: String, instances: [String: Int64])] = []
+            /// Instances a user message brought with a heartbeat newer than the join reply's.
+            var newerByGossip: Set<String> = []
+            /// KV updates the watch translation reported for user messages, by sender.
+            var kvUpdatesFrom: Set<String> = []
+            var periodicPushPulls = 0
+            var undecodable: [String] = []
+        }
+
+        let outcome = try await Observation.run(request) { session, joined in
+            let joinRing = try RingDescription(pair: try #require(try KVState(fullState: joined.userState)["ring"]))
+            #expect(joinRing.instances.map(\.id) == ids)
+            let joinHeartbeats = Dictionary(
+                joinRing.instances.map { ($0.id, $0.heartbeatTimestamp) }, uniquingKeysWith: { first, _ in first })
+
+            let seen = await withTaskGroup(of: Seen?.self) { group in
+                group.addTask {
+                    var seen = Seen()
+                    for await event in session.events {
+                        let watchEvents = seen.translator.translate(event)
+                        switch event {
+                        case .remoteState(_, join: false, _):
+                            seen.periodicPushPulls += 1
+                        case .userMessage(let bytes, let from):
+                            guard let pair = try? KeyValuePair(protobuf: bytes), pair.key == "ring",
+                                let ring = try? RingDescription(pair: pair)
+                            else {
+                                seen.undecodable.append("\(bytes.count) bytes from \(from)")
+                                continue
+                            }
+                            let instances = Dictionary(
+                                ring.instances.map { ($0.id, $0.heartbeatTimestamp) },
+                                uniquingKeysWith: { first, _ in first })
+                            seen.broadcasts.append((from, instances))
+                            for (id, heartbeat) in instances where heartbeat > (joinHeartbeats[id] ?? .max) {
+                                seen.newerByGossip.insert(id)
+                            }
+                            if watchEvents.contains(where: { $0.kind == .kvUpdated && $0.key?.key == "ring" }) {
+                                seen.kvUpdatesFrom.insert(from)
+                            }
+                        default:
+                            break
+                        }
+                        if seen.newerByGossip == Set(ids) && seen.kvUpdatesFrom == Set(peerByAddress.keys) {
+                            return seen
+                        }
+                    }
+                    return seen  // the stream ended or the wait was cancelled: report what was seen
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(20))
+                    return nil
+                }
+                var collected = Seen()
+                if let first = await group.next(), let first { collected = first }
+                group.cancelAll()
+                while let result = await group.next() {
+                    if let result { collected = result }
+                }
+                return collected
+            }
+            var summary = "\(seen.broadcasts.count) user messages, \(seen.periodicPushPulls) periodic push/pulls"
+            if seen.newerByGossip != Set(ids) {
+                // Why a peer stayed silent: does it know us, did its sends fail, did we drop what came?
+                summary += "; observer problems: \(await session.snapshot().recentProblems)"
+                for peer in peers where !seen.newerByGossip.contains(peer.name) {
+                    let status = peer.status()
+                    let log = peer.stderr.split(separator: "\n").filter {
+                        $0.contains(name) || $0.contains("[ERR]") || $0.contains("[WARN]")
+                    }
+                    summary += "; \(peer.name) sees us as \(status?.member(name)?.state ?? "unknown"), "
+                        + "\(status?.ring?.broadcastTransmissions ?? 0) transmissions, log: \(log.suffix(10))"
+                }
+            }
+            #expect(seen.undecodable.isEmpty, "user messages that are not a ring KeyValuePair: \(seen.undecodable)")
+            #expect(seen.newerByGossip == Set(ids), "instances a broadcast brought newer than the join: \(seen.newerByGossip); \(summary)")
+            #expect(
+                seen.kvUpdatesFrom == Set(peerByAddress.keys),
+                "senders whose user message updated the watch view: \(seen.kvUpdatesFrom); \(summary)")
+            // dskit's shape: each broadcast holds only the changed part, here the sender's own instance.
+            for broadcast in seen.broadcasts {
+                let sender = peerByAddress[broadcast.from] ?? "an unknown sender \(broadcast.from)"
+                #expect(broadcast.instances.keys.sorted() == [sender], "from \(broadcast.from)")
+            }
+            // The observer's KV view holds the three peers, each newer than in the join reply.
+            let ring = try RingDescription(pair: try #require(seen.translator.kv.pairs["ring"]))
+            #expect(ring.instances.map(\.id) == ids)
+            for instance in ring.instances {
+                #expect(instance.heartbeatTimestamp > joinHeartbeats[instance.id] ?? .max, "\(instance.id)")
+            }
+            return peers.map { $0.status() }
+        }
+        for (peer, status) in zip(peers, outcome.value) {
+            let ring = try #require(status?.ring, "\(peer.name) wrote no status")
+            #expect(ring.broadcastsQueued > 0 && ring.broadcastTransmissions > 0, "\(peer.name): \(ring.broadcastsQueued) queued")
+            #expect(ring.mergeErrors == 0, "\(peer.name): \(ring.lastMergeError)")
+            // We wrote nothing to the KV store: each peer's ring holds exactly the three peers.
+            #expect(ring.instances.map(\.id) == ids, "\(peer.name)")
+        }
+        let state = try KVState(fullState: try await Peek.run(
+            peer: peers[2].address,
+            configuration: PeekConfiguration(transport: .dskit, clusterLabel: Self.label)).userState)
+        #expect(state.pairs.map(\.key) == ["ring"])
+        #expect(try RingDescription(pair: try #require(state["ring"])).instances.map(\.id) == ids)
     }
 
     @Test("a wrong cluster label: the dskit peer closes the join, the error says so, and nobody learns of us")

@@ -239,6 +239,10 @@ public struct GoPeerStatus: Decodable, Sendable, CustomStringConvertible {
         public let merges: Int
         public let mergeErrors: Int
         public let lastMergeError: String
+        /// KV changes (the own instance) queued for gossip with `--broadcast-kv`, and how many times one went
+        /// into a gossip packet.
+        public let broadcastsQueued: Int
+        public let broadcastTransmissions: Int
         /// Every instance, sorted by id.
         public let instances: [RingInstance]
         /// A digest of ids, states and tokens: equal on two nodes when their rings agree (timestamps aside).
@@ -250,6 +254,8 @@ public struct GoPeerStatus: Decodable, Sendable, CustomStringConvertible {
             case heartbeatFrozen = "heartbeat_frozen"
             case mergeErrors = "merge_errors"
             case lastMergeError = "last_merge_error"
+            case broadcastsQueued = "broadcasts_queued"
+            case broadcastTransmissions = "broadcast_transmissions"
         }
 
         /// The instance called `id`.

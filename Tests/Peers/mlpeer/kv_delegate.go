@@ -1,8 +1,11 @@
 package main
 
 // ringDelegate is a dskit-like memberlist delegate: it holds a KV store with one ring key (codec "ringDesc"),
-// registers its own instance there, heartbeats it, and merges the rings that peers push (per instance, the
-// newer heartbeat wins; instances are united), so a cluster of these nodes converges through push/pull.
+// registers its own instance there, heartbeats it, and merges the rings that peers push or broadcast (per
+// instance, the newer heartbeat wins; instances are united), so a cluster of these nodes converges through
+// push/pull. With broadcastKV it also gossips each heartbeat as dskit does: a user message holding one
+// KeyValuePair whose value is a Desc with only the changed instance (its own), through a TransmitLimitedQueue.
+// Received broadcasts are merged but not re-broadcast (dskit re-broadcasts what changed its ring).
 
 import (
 	"encoding/binary"
@@ -12,9 +15,11 @@ import (
 	"math/rand"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang/snappy"
+	"github.com/hashicorp/memberlist"
 )
 
 type ringOptions struct {
@@ -31,6 +36,10 @@ type ringOptions struct {
 	syntheticTokens    int
 	heartbeatPeriod    time.Duration
 	freezeHeartbeat    bool
+	// broadcastKV: queue a KV broadcast of the own instance whenever its heartbeat changes (dskit's gossip).
+	broadcastKV bool
+	// retransmitMult is memberlist's RetransmitMult (startNode copies it from the memberlist config).
+	retransmitMult int
 }
 
 type ringDelegate struct {
@@ -53,9 +62,32 @@ type ringDelegate struct {
 	cachedInstances  []ringInstanceStatus
 	cachedDigest     string
 
+	// broadcasts is the gossip queue of KV changes (used with options.broadcastKV); queued counts what was put
+	// in it, transmitted how many times a message was handed to memberlist for a gossip packet.
+	broadcasts  memberlist.TransmitLimitedQueue
+	list        atomic.Pointer[memberlist.Memberlist]
+	queued      atomic.Uint64
+	transmitted atomic.Uint64
+
 	stop chan struct{}
 	done sync.WaitGroup
 }
+
+// kvBroadcast is one queued KV change: a marshalled KeyValuePair. A newer change of the same key invalidates an
+// older one still queued, as each carries only the own instance (dskit: the newer covers the older's instances).
+type kvBroadcast struct {
+	key     string
+	message []byte
+}
+
+func (b *kvBroadcast) Invalidates(other memberlist.Broadcast) bool {
+	older, ok := other.(*kvBroadcast)
+	return ok && older.key == b.key
+}
+
+func (b *kvBroadcast) Message() []byte { return b.message }
+
+func (b *kvBroadcast) Finished() {}
 
 func newRingDelegate(options ringOptions, meta []byte, logger *log.Logger) *ringDelegate {
 	now := time.Now()
@@ -71,6 +103,8 @@ func newRingDelegate(options ringOptions, meta []byte, logger *log.Logger) *ring
 		options: options, meta: meta, logger: logger, instances: map[string]*instanceDesc{},
 		frozen: options.freezeHeartbeat, stop: make(chan struct{}),
 	}
+	d.broadcasts.NumNodes = d.numNodes
+	d.broadcasts.RetransmitMult = options.retransmitMult
 	own := &instanceDesc{
 		ID: options.instanceID, Addr: options.address, Zone: options.zone, State: options.state,
 		Tokens: randomTokens(random, options.tokens, used), Timestamp: now.Unix(), RegisteredTimestamp: now.Unix(),
@@ -109,7 +143,19 @@ func randomTokens(random *rand.Rand, count int, used map[uint32]bool) []uint32 {
 	return tokens
 }
 
-// heartbeat updates the own instance's timestamp (and the synthetic ones') every period unless frozen.
+// attach gives the delegate its memberlist, whose member count scales the broadcasts' retransmits.
+func (d *ringDelegate) attach(list *memberlist.Memberlist) { d.list.Store(list) }
+
+// numNodes is the cluster size the broadcast queue scales retransmits by (1 before memberlist exists).
+func (d *ringDelegate) numNodes() int {
+	if list := d.list.Load(); list != nil {
+		return list.NumMembers()
+	}
+	return 1
+}
+
+// heartbeat updates the own instance's timestamp (and the synthetic ones') every period unless frozen; with
+// broadcastKV a changed own instance is queued for gossip.
 func (d *ringDelegate) heartbeat() {
 	defer d.done.Done()
 	ticker := time.NewTicker(d.options.heartbeatPeriod)
@@ -119,6 +165,7 @@ func (d *ringDelegate) heartbeat() {
 		case <-d.stop:
 			return
 		case now := <-ticker.C:
+			var change []byte
 			d.mu.Lock()
 			if !d.frozen {
 				seconds := now.Unix()
@@ -128,11 +175,20 @@ func (d *ringDelegate) heartbeat() {
 							instance.Timestamp = seconds
 							d.encoded = nil
 							d.generation++
+							if id == d.options.instanceID && d.options.broadcastKV {
+								own := map[string]*instanceDesc{id: instance}
+								pair := keyValuePair{Key: d.options.key, Codec: "ringDesc", Value: snappy.Encode(nil, marshalRing(own))}
+								change = pair.marshal()
+							}
 						}
 					}
 				}
 			}
 			d.mu.Unlock()
+			if change != nil {
+				d.broadcasts.QueueBroadcast(&kvBroadcast{key: d.options.key, message: change})
+				d.queued.Add(1)
+			}
 		}
 	}
 }
@@ -172,7 +228,15 @@ func (d *ringDelegate) NotifyMsg(message []byte) {
 	d.mergePairs([]keyValuePair{pair})
 }
 
-func (d *ringDelegate) GetBroadcasts(overhead, limit int) [][]byte { return nil }
+// GetBroadcasts hands memberlist the queued KV changes for one gossip packet (none without broadcastKV).
+func (d *ringDelegate) GetBroadcasts(overhead, limit int) [][]byte {
+	if !d.options.broadcastKV {
+		return nil
+	}
+	messages := d.broadcasts.GetBroadcasts(overhead, limit)
+	d.transmitted.Add(uint64(len(messages)))
+	return messages
+}
 
 // LocalState is the KV full state: one pair, the ring key.
 func (d *ringDelegate) LocalState(join bool) []byte {
@@ -250,13 +314,17 @@ type ringInstanceStatus struct {
 }
 
 type ringStatus struct {
-	Key             string               `json:"key"`
-	InstanceID      string               `json:"instance_id"`
-	HeartbeatFrozen bool                 `json:"heartbeat_frozen"`
-	Merges          uint64               `json:"merges"`
-	MergeErrors     uint64               `json:"merge_errors"`
-	LastMergeError  string               `json:"last_merge_error"`
-	Instances       []ringInstanceStatus `json:"instances"`
+	Key             string `json:"key"`
+	InstanceID      string `json:"instance_id"`
+	HeartbeatFrozen bool   `json:"heartbeat_frozen"`
+	Merges          uint64 `json:"merges"`
+	MergeErrors     uint64 `json:"merge_errors"`
+	LastMergeError  string `json:"last_merge_error"`
+	// BroadcastsQueued counts KV changes queued for gossip (--broadcast-kv); BroadcastTransmissions how many
+	// times one went into a gossip packet (a change goes out up to RetransmitMult × ceil(log10(nodes+1)) times).
+	BroadcastsQueued       uint64               `json:"broadcasts_queued"`
+	BroadcastTransmissions uint64               `json:"broadcast_transmissions"`
+	Instances              []ringInstanceStatus `json:"instances"`
 	// Digest is a digest of the instances (id, state, timestamps, tokens) for cheap comparisons of big rings.
 	Digest string `json:"digest"`
 }
@@ -267,6 +335,7 @@ func (d *ringDelegate) status() ringStatus {
 	status := ringStatus{
 		Key: d.options.key, InstanceID: d.options.instanceID, HeartbeatFrozen: d.frozen, Merges: d.merges,
 		MergeErrors: d.mergeErrors, LastMergeError: d.lastError,
+		BroadcastsQueued: d.queued.Load(), BroadcastTransmissions: d.transmitted.Load(),
 	}
 	if d.cachedInstances == nil || d.cachedGeneration != d.generation {
 		d.cachedInstances, d.cachedDigest = d.describeInstances()

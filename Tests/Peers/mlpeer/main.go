@@ -50,7 +50,8 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "                    [--tls-cert F --tls-key F [--tls-ca F] [--tls-server-name N]]")
 	fmt.Fprintln(os.Stderr, "                    [--ring-key K] [--instance-id ID] [--zone Z] [--role member|bridge] [--tokens N]")
 	fmt.Fprintln(os.Stderr, "                    [--seed S] [--state ACTIVE|LEAVING|PENDING|JOINING|LEFT] [--read-only]")
-	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--synthetic-ring NxT] [--http 127.0.0.1:PORT]")
+	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--broadcast-kv] [--synthetic-ring NxT]")
+	fmt.Fprintln(os.Stderr, "                    [--http 127.0.0.1:PORT]")
 	fmt.Fprintln(os.Stderr, "                    [--push-pull-interval D] [--gossip-interval D]  (serve -h lists all)")
 	os.Exit(64)
 }

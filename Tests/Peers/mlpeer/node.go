@@ -139,6 +139,7 @@ func startNode(options nodeOptions) (*liveNode, error) {
 		if ringOptions.address == "" {
 			ringOptions.address = fmt.Sprintf("127.0.0.1:%d", bound)
 		}
+		ringOptions.retransmitMult = config.RetransmitMult
 		ring = newRingDelegate(ringOptions, options.meta, logger)
 		config.Delegate = ring
 	} else {
@@ -179,6 +180,9 @@ func startNode(options nodeOptions) (*liveNode, error) {
 			ring.close()
 		}
 		return nil, fmt.Errorf("memberlist.Create %s: %v", options.name, err)
+	}
+	if ring != nil {
+		ring.attach(list)
 	}
 	return &liveNode{options: options, list: list, delegate: delegate, ring: ring, dskit: dskit, boundPort: bound}, nil
 }

@@ -109,6 +109,7 @@ func runServe(arguments []string) error {
 	readOnly := flags.Bool("read-only", false, "register the instance read-only")
 	heartbeatPeriod := flags.Duration("heartbeat-period", time.Second, "how often the instance heartbeat is updated")
 	freezeHeartbeat := flags.Bool("freeze-heartbeat", false, "never update the heartbeat after registering (SIGUSR1 freezes at runtime, SIGUSR2 resumes)")
+	broadcastKV := flags.Bool("broadcast-kv", false, "gossip each own heartbeat as a KV user message (dskit's broadcast of the changed instance); off: push/pull only")
 	synthetic := flags.String("synthetic-ring", "", "INSTANCESxTOKENS: also hold that many fake instances (zones zone-a/b/c)")
 	httpAddr := flags.String("http", "", "127.0.0.1:PORT (loopback only): also serve the status JSON over HTTP at /, like a dskit node's /memberlist page (a baseline for benchmarks)")
 	if err := flags.Parse(arguments); err != nil {
@@ -154,6 +155,9 @@ func runServe(arguments []string) error {
 	default:
 		return fmt.Errorf("serve: --transport %q: give standard or dskit", *transportKind)
 	}
+	if given["broadcast-kv"] && !(options.dskit && !given["user-state"] || given["ring-key"]) {
+		return fmt.Errorf("serve: --broadcast-kv needs the KV delegate (--transport dskit without --user-state, or --ring-key)")
+	}
 	if (options.dskit && !given["user-state"]) || given["ring-key"] {
 		state, err := parseInstanceState(*instanceState)
 		if err != nil {
@@ -162,6 +166,7 @@ func runServe(arguments []string) error {
 		ring := ringOptions{
 			key: *ringKey, instanceID: *instanceID, address: *instanceAddr, zone: *zone, tokens: *tokens, seed: *seed,
 			state: state, readOnly: *readOnly, heartbeatPeriod: *heartbeatPeriod, freezeHeartbeat: *freezeHeartbeat,
+			broadcastKV: *broadcastKV,
 		}
 		if ring.instanceID == "" {
 			ring.instanceID = *name
