@@ -142,6 +142,11 @@ struct ObserverDskitInteropTests {
             #expect(joinRing.instances.map(\.id) == ids)
             let joinHeartbeats = Dictionary(
                 joinRing.instances.map { ($0.id, $0.heartbeatTimestamp) }, uniquingKeysWith: { first, _ in first })
+            // memberlist gossips only to members it knows: wait until the observer's alive has reached every peer
+            // (its spread is the transient-join test's subject; the session buffers events meanwhile).
+            try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
+                peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
+            }
 
             let seen = await withTaskGroup(of: Seen?.self) { group in
                 group.addTask {
