@@ -64,6 +64,7 @@ public struct Seeds: Sendable {
                 }
             }
             for endpoint in endpoints {
+                try Task.checkCancellation()
                 let resolved = address.mode == .literal ? nil : endpoint
                 let left = remaining()
                 if let budget, left <= .milliseconds(1) {
@@ -72,9 +73,9 @@ public struct Seeds: Sendable {
                 }
                 do {
                     return try await attempt(endpoint, left)
-                } catch is CancellationError {
-                    throw CancellationError()
                 } catch {
+                    // Interrupted (Ctrl-C): not this seed's failure, and no reason to try the next one.
+                    if error is CancellationError || Task.isCancelled { throw CancellationError() }
                     failures.append(SeedFailure(seed: address.input, endpoint: resolved, error: error))
                 }
             }

@@ -1,5 +1,6 @@
 /// Runs `operation` until `deadline`. Past it, `onTimeout` runs (closing the channel, so the operation ends
-/// even where it ignores cancellation) and `timeoutError` is thrown. An error of the operation's own wins only if
+/// even where it ignores cancellation) and `timeoutError` is thrown (`CancellationError` when the calling task
+/// was cancelled instead). An error of the operation's own wins only if
 /// it comes first.
 func withDeadline<Result: Sendable>(
     _ deadline: ContinuousClock.Instant,
@@ -19,6 +20,10 @@ func withDeadline<Result: Sendable>(
         if first == nil { onTimeout() }
         return first
     }
-    guard let outcome else { throw timeoutError() }
+    guard let outcome else {
+        // The sleep also ends when this task is cancelled (Ctrl-C): that is not the peer's fault.
+        if Task.isCancelled { throw CancellationError() }
+        throw timeoutError()
+    }
     return outcome
 }

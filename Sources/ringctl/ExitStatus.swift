@@ -213,6 +213,10 @@ extension AsyncParsableCommand {
             status = try await body()
         } catch let exit as ExitCode {
             throw exit
+        } catch is CancellationError {
+            // Ctrl-C or SIGTERM before there was an answer: the shell's convention for SIGINT.
+            Terminal.printError("ringctl: interrupted")
+            throw ExitCode(130)
         } catch {
             ExitStatus.printDiagnostic(error)
             throw ExitStatus(of: error).exitCode

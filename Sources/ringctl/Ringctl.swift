@@ -31,6 +31,7 @@ struct Ringctl: AsyncParsableCommand {
               69  unavailable: no DNS server or cluster member answered
               76  protocol: a peer spoke something undecodable, or the label/keyring did not match
               78  configuration: bad TLS, key or config files
+              130 interrupted (Ctrl-C, SIGTERM) before there was an answer
             """,
         version: version,
         subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self]

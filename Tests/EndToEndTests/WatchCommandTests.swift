@@ -117,6 +117,28 @@ struct WatchCommandTests {
         #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
     }
 
+    @Test("Ctrl-C while the join waits on a silent seed: exit 130, 'interrupted', no seed blamed, the next not dialled")
+    func interruptedJoin() async throws {
+        let silent = try LoopbackSocket(.tcp)
+        defer { silent.close() }
+        let next = try LoopbackSocket(.tcp)
+        defer { next.close() }
+        let members = try ChildProcess(RingctlBinary.path, [
+            "members", "-j", "127.0.0.1:\(silent.port)", "-j", "127.0.0.1:\(next.port)", "--timeout", "30s",
+            "--observe", "5s", "--bind-addr", "127.0.0.1",
+        ])
+        defer { members.stop() }
+        // The join's connection is accepted by the kernel (backlog) and then waits for a reply that never comes.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(members.poll() == nil, "exited early: \(members.stderr)")
+        #expect(kill(members.pid, SIGINT) == 0)
+        try await eventually("members to exit after SIGINT", deadline: .seconds(20)) { members.poll() != nil }
+        #expect(members.poll() == 130, "stderr: \(members.stderr)")
+        #expect(members.stderr.contains("ringctl: interrupted"), "\(members.stderr)")
+        #expect(!members.stderr.contains("no seed answered"), "\(members.stderr)")
+        #expect(!members.stderr.contains("127.0.0.1:\(next.port)"), "\(members.stderr)")
+    }
+
     @Test("a bind port already taken: exit 78 and a hint")
     func bindFailure() throws {
         let peer = try GoPeer(name: "node-1")

@@ -103,7 +103,7 @@ struct ObserverSessionTests {
         let address = AddressBox()
         let outcome = try await LoopbackServer.with(Self.dskitNode(received, selfAddress: address.get)) { server in
             address.set(server.address)
-            return try await withObserver(Self.configuration()) { session in
+            let outcome = try await withObserver(Self.configuration()) { session in
                 let joined = try await session.join(peer: server.address)
                 #expect(joined.nodes.map(\.name) == ["peer-0"])
                 #expect(try KVState(fullState: joined.userState) == Self.kvState)
@@ -113,6 +113,9 @@ struct ObserverSessionTests {
                 #expect(snapshot.seed == server.address)
                 return snapshot.local
             }
+            // The leave was written before the scope returned; the node records it once it has read it.
+            try await eventually("the node to receive the leave") { await !Self.deaths(received).isEmpty }
+            return outcome
         }
         let streams = await received.streams
         #expect(streams.count == 1)
@@ -143,7 +146,7 @@ struct ObserverSessionTests {
         let address = AddressBox()
         let outcome = try await LoopbackServer.with(Self.dskitNode(received, selfAddress: address.get)) { server in
             address.set(server.address)
-            return try await withObserver(Self.configuration()) { session in
+            let outcome = try await withObserver(Self.configuration()) { session in
                 _ = try await session.join(peer: server.address)
                 let observer = "127.0.0.1:\(session.boundPort)"
                 let name = session.configuration.nodeName
@@ -166,6 +169,8 @@ struct ObserverSessionTests {
                 #expect(await !received.messages().contains(.ack(AckResponse(seqNo: 78))))
                 return await session.memberTable?.local.incarnation
             }
+            try await eventually("the node to receive the leave") { await !Self.deaths(received).isEmpty }
+            return outcome
         }
         #expect(outcome.value == 2)
         // The leave carries the refuted incarnation.
@@ -319,6 +324,8 @@ struct ObserverSessionTests {
             try await eventually("the join") { await joined.value }
             task.cancel()
             _ = await task.result
+            // Written before the scope returned; the node records it once its handler has read the connection.
+            try await eventually("the node to receive the leave") { await !Self.deaths(received).isEmpty }
             #expect(await Self.deaths(received).map(\.from) == ["ringctl-test-observer"])
         }
     }

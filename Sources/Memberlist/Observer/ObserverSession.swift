@@ -110,9 +110,14 @@ public func withObserver<Value: Sendable>(
                 group.addTask { await session.runJobs() }
                 if let packets {
                     group.addTask {
-                        for try await datagram in packets {
-                            let from = ObserverSession.hostPort(datagram.remoteAddress)
-                            await session.ingestPacket(Array(datagram.data.readableBytesView), from: from)
+                        do {
+                            for try await datagram in packets {
+                                let from = ObserverSession.hostPort(datagram.remoteAddress)
+                                await session.ingestPacket(Array(datagram.data.readableBytesView), from: from)
+                            }
+                        } catch {
+                            // Without UDP we stop answering pings: say so rather than end quietly.
+                            await session.noteProblem("the UDP listener stopped: \(error)")
                         }
                     }
                 }
@@ -385,9 +390,12 @@ public actor ObserverSession {
 
     /// Puts one packet on the wire and waits until it is written: a UDP datagram from our bound port, or a dskit
     /// TCP connection of its own (marker, our advertised address, payload, MD5).
-    nonisolated func transmit(_ payload: [UInt8], to peer: String) async throws(MemberlistError) {
+    /// `by` shortens the step's deadline (the leave's own budget); dialing and writing both end by it.
+    nonisolated func transmit(
+        _ payload: [UInt8], to peer: String, by limit: ContinuousClock.Instant? = nil
+    ) async throws(MemberlistError) {
         let timeout = configuration.timeout
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = min(limit ?? .now.advanced(by: timeout), ContinuousClock.now.advanced(by: timeout))
         switch configuration.transport {
         case .memberlist:
             guard let datagramChannel else { return }
@@ -422,7 +430,8 @@ public actor ObserverSession {
             } catch {
                 throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
             }
-            let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: configuration.tls)
+            let channel = try await OutgoingConnection.dial(
+                peer, timeout: timeout, tls: configuration.tls, deadline: deadline)
             do {
                 try await channel.executeThenClose { _, _ in
                     try await withDeadline(
@@ -586,15 +595,16 @@ public actor ObserverSession {
             }
         }
         let timeout = configuration.leaveTimeout
+        let deadline = ContinuousClock.now.advanced(by: timeout)
         let results = await withTaskGroup(of: LeaveFailure?.self) { group in
             for (target, bytes) in packets {
                 group.addTask {
                     do {
                         try await withDeadline(
-                            ContinuousClock.now.advanced(by: timeout),
+                            deadline,
                             timeoutError: MemberlistError.timedOut(peer: target, step: .sendPacket, after: timeout)
                         ) {
-                            try await self.transmit(bytes, to: target)
+                            try await self.transmit(bytes, to: target, by: deadline)
                         }
                         return nil
                     } catch let error as MemberlistError {
@@ -621,6 +631,9 @@ public actor ObserverSession {
         eventSink.finish()
         jobSink.finish()
     }
+
+    /// Records a problem from outside the actor (the listeners' loops).
+    func noteProblem(_ problem: String) { record(problem) }
 
     private func record(_ problem: String) {
         problemCount += 1
@@ -684,7 +697,11 @@ public actor ObserverSession {
                 return (server, datagrams)
             } catch {
                 lastError = .bindFailed(address: "\(host):\(port) (UDP)", reason: "\(error)")
-                try? await server.channel.close()
+                // Finish what the listener may already have accepted (NIO traps on a dropped one), then close.
+                try? await server.executeThenClose { connections in
+                    try? await server.channel.close()
+                    await AcceptLoop.serve(connections) { connection in try? await connection.executeThenClose { _, _ in } }
+                }
             }
         }
         throw lastError ?? ObserverError.bindFailed(address: host, reason: "no attempt made")

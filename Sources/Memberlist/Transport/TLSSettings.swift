@@ -64,7 +64,11 @@ public struct TLSSettings: Hashable, Sendable {
         do {
             context = try NIOSSLContext(configuration: configuration)
         } catch {
-            // The files each parsed, so what is left is the pair not belonging together.
+            // The files each parsed, so with a certificate and key what is left is the pair not belonging together.
+            if certPath.isEmpty {
+                throw TLSConfigurationError(
+                    file: .ca, path: caPath, reason: "cannot be used to verify peers (\(error))")
+            }
             throw TLSConfigurationError(
                 file: .key, path: keyPath, reason: "does not match the certificate in \(certPath) (\(error))")
         }

@@ -99,7 +99,8 @@ struct KVGet: AsyncParsableCommand {
 
             Exit status: 0 ok; 1 no such key (the keys present are listed); 64 usage (or --raw to a terminal); \
             69 no seed answered; 76 the value (or the KV state) does not decode, or a seed replied with \
-            something undecodable.
+            something undecodable, or TLS, the label or the gossip key did not match; 78 a TLS, key or config \
+            file is unusable; 130 interrupted.
             """
     )
 

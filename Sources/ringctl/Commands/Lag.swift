@@ -54,7 +54,8 @@ struct Lag: AsyncParsableCommand {
             Exit status: 0 every ring is healthy; 1 a ring lags, or has no ACTIVE instance within the heartbeat \
             timeout, or the cluster \
             holds no ring (the keys present are listed); 64 usage; 69 no seed answered; 76 a ring value (or \
-            the file) does not decode, or a seed replied with something undecodable.
+            the file) does not decode, or a seed replied with something undecodable, or TLS, the label or the \
+            gossip key did not match; 78 a TLS, key or config file is unusable; 130 interrupted.
             """
     )
 

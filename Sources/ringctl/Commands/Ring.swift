@@ -39,7 +39,8 @@ struct Ring: AsyncParsableCommand {
             Exit status: 0 ok; 1 with --check when an instance of any ring shown is unhealthy, or when the \
             cluster holds no ring (the keys present are listed) or not the --key asked for; 64 usage; 69 no \
             seed answered; 76 a ring value (or the file) does not decode, or a seed replied with something \
-            undecodable or closed without replying (most likely a cluster label mismatch).
+            undecodable or closed without replying (most likely a cluster label mismatch), or TLS or the gossip \
+            key did not match; 78 a TLS, key or config file is unusable; 130 interrupted.
             """
     )
 
