@@ -89,9 +89,7 @@ public struct SeedNotTried: Error, Sendable, CustomStringConvertible {
     /// The overall budget that ran out.
     public var budget: Duration
     public var description: String {
-        let milliseconds = budget.components.seconds * 1000 + budget.components.attoseconds / 1_000_000_000_000_000
-        let text = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
-        return "not tried: the \(text) --timeout ran out on the seeds before it"
+        "not tried: the \(MemberlistError.format(budget)) --timeout ran out on the seeds before it"
     }
 }
 

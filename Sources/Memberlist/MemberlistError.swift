@@ -101,8 +101,8 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
         }
     }
 
-    /// "5s", "1.5s", "250ms".
-    static func format(_ duration: Duration) -> String {
+    /// "5s", "1.5s", "250ms": how durations read in every message.
+    public static func format(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
         if milliseconds < 1000 { return "\(milliseconds)ms" }

@@ -69,15 +69,8 @@ public enum Peek {
     public static func request(
         transport: TransportKind, clusterLabel: String, keyring: Keyring? = nil
     ) throws(WireError) -> [UInt8] {
-        let envelope = StreamEnvelope(
-            message: .pushPull(PushPull(join: false, nodes: [], userState: [])),
-            label: clusterLabel.isEmpty ? nil : clusterLabel,
-            encryption: keyring == nil ? nil : .unpadded)
-        let stream = try envelope.encoded(direction: .dialer, keyring: keyring)
-        switch transport {
-        case .dskit: return [DskitFrameKind.stream.rawValue] + stream
-        case .memberlist: return stream
-        }
+        try StreamFraming(transport: transport, clusterLabel: clusterLabel, keyring: keyring, maxSize: 0)
+            .dialerBytes(.pushPull(PushPull(join: false, nodes: [], userState: [])))
     }
 
     /// Connects to `peer` ("host:port"), exchanges push/pulls and closes; every step is bounded by the timeout.
