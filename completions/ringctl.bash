@@ -186,7 +186,7 @@ _ringctl() {
 
 _ringctl_members() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --state)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --observe --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port -o --output)
     __ringctl_offer_flags_options 0
@@ -258,7 +258,7 @@ _ringctl_members() {
 
 _ringctl_watch() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port --for -o --output)
     __ringctl_offer_flags_options 0
@@ -349,7 +349,7 @@ _ringctl_kv() {
 
 _ringctl_kv_list() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
     __ringctl_offer_flags_options 0
@@ -399,7 +399,7 @@ _ringctl_kv_list() {
 
 _ringctl_kv_get() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --raw --force --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --raw --force --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout)
     __ringctl_offer_flags_options 1
@@ -470,7 +470,7 @@ _ringctl_resolve() {
 
 _ringctl_ring() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --tokens --check --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --tokens --check --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --at -o --output)
     __ringctl_offer_flags_options 0
@@ -532,7 +532,7 @@ _ringctl_ring() {
 
 _ringctl_lag() {
     repeating_flags=()
-    non_repeating_flags=(--cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --heartbeat --delta --heartbeat-timeout --worst --from-file --at -o --output)
     __ringctl_offer_flags_options 0

@@ -21,14 +21,6 @@ public struct ClusterConfigFile: Hashable, Sendable {
     public var path: String
     /// `join_members`: the seeds.
     public var joinMembers: [String]?
-    /// `bind_addr`: the addresses the node listens on.
-    public var bindAddresses: [String]?
-    /// `bind_port`.
-    public var bindPort: Int?
-    /// `advertise_addr`.
-    public var advertiseAddress: String?
-    /// `advertise_port`.
-    public var advertisePort: Int?
     /// `cluster_label`.
     public var clusterLabel: String?
     /// `cluster_label_verification_disabled`.
@@ -65,8 +57,11 @@ public struct ClusterConfigFile: Hashable, Sendable {
         self.path = path
     }
 
-    /// Reads and parses the file at `path`.
-    public init(contentsOf path: String) throws(InspectionError) {
+    /// Reads and parses the file at `path`. With `environment`, `${VAR}`, `${VAR:default}`, `${VAR:-default}` and
+    /// `$VAR` are first replaced from it, as the services do with -config.expand-env (unset and no default: "").
+    /// Without it, a `${` left in the memberlist block is an error: sending a literal `${CLUSTER_LABEL}` as the
+    /// label would only look like a label mismatch.
+    public init(contentsOf path: String, environment: [String: String]? = nil) throws(InspectionError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw .configFile(
@@ -76,7 +71,55 @@ public struct ClusterConfigFile: Hashable, Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .configFile(path: path, key: nil, line: nil, reason: "is not UTF-8 text")
         }
-        try self.init(yaml: text, path: path)
+        if let environment {
+            try self.init(yaml: Self.expand(text, environment: environment), path: path)
+        } else {
+            try self.init(yaml: text, path: path)
+            try checkNoPlaceholders()
+        }
+    }
+
+    /// `text` with environment references replaced (see `init(contentsOf:environment:)`).
+    public static func expand(_ text: String, environment: [String: String]) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            let after = rest[rest.index(after: dollar)...]
+            if after.first == "{", let close = after.firstIndex(of: "}") {
+                let inner = after[after.index(after: after.startIndex)..<close]
+                let (name, fallback): (Substring, Substring?) =
+                    if let colon = inner.firstIndex(of: ":") {
+                        (inner[..<colon], inner[inner.index(after: colon)...].drop { $0 == "-" })
+                    } else {
+                        (inner, nil)
+                    }
+                let value = environment[String(name)].flatMap { $0.isEmpty ? nil : $0 }
+                result += value ?? fallback.map(String.init) ?? ""
+                rest = after[after.index(after: close)...]
+            } else if let first = after.first, first == "_" || first.isLetter {
+                let name = after.prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+                result += environment[String(name)] ?? ""
+                rest = after[name.endIndex...]
+            } else {
+                result += "$"
+                rest = after
+            }
+        }
+        return result + rest
+    }
+
+    private func checkNoPlaceholders() throws(InspectionError) {
+        let values: [(String, String?)] =
+            [("cluster_label", clusterLabel), ("tls_cert_path", tlsCertPath), ("tls_key_path", tlsKeyPath),
+             ("tls_ca_path", tlsCAPath), ("tls_server_name", tlsServerName)]
+            + (joinMembers ?? []).map { ("join_members", $0) }
+        for case (let key, let value?) in values where value.contains("${") {
+            throw .configFile(
+                path: path, key: "memberlist.\(key)", line: nil,
+                reason: "holds \"\(value)\", an environment reference the service expands (-config.expand-env): "
+                    + "add --config.expand-env to expand it from ringctl's environment")
+        }
     }
 
     /// Parses YAML text; `path` names it in errors.
@@ -103,10 +146,6 @@ public struct ClusterConfigFile: Hashable, Sendable {
         }
         let reader = BlockReader(path: path, mapping: memberlist)
         joinMembers = try reader.strings("join_members")
-        bindAddresses = try reader.strings("bind_addr")
-        bindPort = try reader.int("bind_port")
-        advertiseAddress = try reader.string("advertise_addr")
-        advertisePort = try reader.int("advertise_port")
         clusterLabel = try reader.string("cluster_label")
         clusterLabelVerificationDisabled = try reader.bool("cluster_label_verification_disabled")
         tlsEnabled = try reader.bool("tls_enabled")

@@ -79,6 +79,36 @@ struct ClusterOptionsCommandTests {
         #expect(fromFlag.stderr.contains("we sent cluster label \"from-flag\""))
     }
 
+    @Test("${VAR} in the config: exit 78 naming the key without --config.expand-env; expanded with it")
+    func configFileEnvironment() throws {
+        let closing = try LoopbackResponder(reply: [])
+        defer { closing.close() }
+        let config = try Self.temporaryFile("pyroscope.yaml", """
+            memberlist:
+              join_members:
+                - ${RINGCTL_E2E_SEED}
+              cluster_label: ${RINGCTL_E2E_LABEL:fallback-label}
+            """)
+        let literal = try RingctlBinary.run(["members", "--config.file", config])
+        #expect(literal.status == 78, "stderr: \(literal.stderr)")
+        #expect(literal.stderr.contains("memberlist.cluster_label holds \"${RINGCTL_E2E_LABEL:fallback-label}\""), "\(literal.stderr)")
+        #expect(literal.stderr.contains("--config.expand-env"), "\(literal.stderr)")
+
+        let expanded = try RingctlBinary.run(
+            ["members", "-config.file", config, "-config.expand-env"],
+            environment: ["RINGCTL_E2E_SEED": closing.address, "RINGCTL_E2E_LABEL": "from-environment"])
+        #expect(expanded.status == 76, "stderr: \(expanded.stderr)")
+        #expect(expanded.stderr.contains("we sent cluster label \"from-environment\""), "\(expanded.stderr)")
+
+        let defaulted = try RingctlBinary.run(
+            ["members", "--config.file", config, "--config.expand-env"],
+            environment: ["RINGCTL_E2E_SEED": closing.address])
+        #expect(defaulted.stderr.contains("we sent cluster label \"fallback-label\""), "\(defaulted.stderr)")
+
+        let alone = try RingctlBinary.run(["members", "-j", closing.address, "--config.expand-env"])
+        #expect(alone.status == 64, "stderr: \(alone.stderr)")
+    }
+
     @Test("the sample Pyroscope config: its TLS files are checked before any seed is asked; flags override them")
     func sampleConfigTLS() throws {
         // tls_enabled: true with the standard transport is a usage error naming the file's key.

@@ -17,10 +17,6 @@ struct ClusterConfigFileTests {
             "dns+pyroscope-memberlist.pyroscope.svc.cluster.local:7946",
             "pyroscope-memberlist-fallback.pyroscope.svc.cluster.local:7946",
         ])
-        #expect(file.bindAddresses == ["0.0.0.0"])
-        #expect(file.bindPort == 7946)
-        #expect(file.advertiseAddress == "10.42.0.17")
-        #expect(file.advertisePort == 7946)
         #expect(file.clusterLabel == "pyroscope-prod")
         #expect(file.clusterLabelVerificationDisabled == false)
         #expect(file.gossipInterval == "200ms")
@@ -56,8 +52,8 @@ struct ClusterConfigFileTests {
     @Test("a key of the wrong type names the file, the key, its line and what was found")
     func wrongTypes() {
         let cases: [(String, String, Int, String)] = [
-            ("memberlist:\n  bind_port: 7946\n  tls_enabled: maybe\n", "memberlist.tls_enabled", 3, "\"maybe\""),
-            ("memberlist:\n  bind_port: seventy\n", "memberlist.bind_port", 2, "\"seventy\""),
+            ("memberlist:\n  gossip_nodes: 3\n  tls_enabled: maybe\n", "memberlist.tls_enabled", 3, "\"maybe\""),
+            ("memberlist:\n  gossip_nodes: seventy\n", "memberlist.gossip_nodes", 2, "\"seventy\""),
             ("memberlist:\n  join_members:\n    a: b\n", "memberlist.join_members", 3, "a mapping"),
             ("memberlist:\n  cluster_label: [a, b]\n", "memberlist.cluster_label", 2, "a list"),
         ]
@@ -94,5 +90,18 @@ struct ClusterConfigFileTests {
             try ClusterConfigFile(contentsOf: "/nonexistent/pyroscope.yaml")
         }
         #expect(missing?.description == "config file /nonexistent/pyroscope.yaml does not exist")
+    }
+
+    @Test("environment references expand as -config.expand-env does: ${VAR}, defaults, $VAR; unset is empty")
+    func expand() {
+        let environment = ["LABEL": "prod", "PORT": "7946", "EMPTY": ""]
+        #expect(ClusterConfigFile.expand("${LABEL}-ring", environment: environment) == "prod-ring")
+        #expect(ClusterConfigFile.expand("h:${PORT}", environment: environment) == "h:7946")
+        #expect(ClusterConfigFile.expand("${MISSING:dflt}", environment: environment) == "dflt")
+        #expect(ClusterConfigFile.expand("${MISSING:-dflt}", environment: environment) == "dflt")
+        #expect(ClusterConfigFile.expand("${EMPTY:dflt}", environment: environment) == "dflt")
+        #expect(ClusterConfigFile.expand("${MISSING}", environment: environment) == "")
+        #expect(ClusterConfigFile.expand("$LABEL/x $ 5$", environment: environment) == "prod/x $ 5$")
+        #expect(ClusterConfigFile.expand("${UNCLOSED", environment: environment) == "${UNCLOSED")
     }
 }

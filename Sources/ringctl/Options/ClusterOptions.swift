@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Discovery
 import Inspection
 import Memberlist
@@ -23,6 +24,13 @@ struct ClusterOptions: ParsableArguments {
                 + "the tls_* settings that no flag gives.",
             valueName: "file"))
     var configFile: String?
+
+    @Flag(
+        name: [.customLong("config.expand-env"), .customLong("config.expand-env", withSingleDash: true)],
+        help: ArgumentHelp(
+            "Expand ${VAR}, ${VAR:default} and $VAR in the --config.file from ringctl's environment, as the "
+                + "service's -config.expand-env does."))
+    var configExpandEnv = false
 
     @Option(help: ArgumentHelp(
         "The cluster's TCP framing: dskit (Pyroscope, Mimir, Loki, Tempo) or memberlist (the standard transport).",
@@ -122,6 +130,9 @@ struct ClusterOptions: ParsableArguments {
             ("--tls-cert-path", tlsCertPath), ("--tls-key-path", tlsKeyPath), ("--tls-ca-path", tlsCAPath),
             ("--tls-server-name", tlsServerName),
         ].filter { $0.1 != nil }.map(\.0) + (tlsInsecureSkipVerify ? ["--tls-insecure-skip-verify"] : [])
+        if configExpandEnv && configFile == nil {
+            throw ValidationError("--config.expand-env only applies to a --config.file.")
+        }
         if !tls && configFile == nil, let first = tlsFlags.first {
             throw ValidationError("\(first) has no effect without --tls (-memberlist.tls-enabled).")
         }
@@ -129,7 +140,10 @@ struct ClusterOptions: ParsableArguments {
 
     /// The `--config.file`, read once per call; nil without one.
     func clusterConfigFile() throws -> ClusterConfigFile? {
-        try configFile.map { try ClusterConfigFile(contentsOf: $0) }
+        try configFile.map {
+            try ClusterConfigFile(
+                contentsOf: $0, environment: configExpandEnv ? ProcessInfo.processInfo.environment : nil)
+        }
     }
 
     /// Whether seeds or a config file were given (commands that can also read a file refuse both).
