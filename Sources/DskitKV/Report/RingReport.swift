@@ -1,50 +1,45 @@
 import Foundation
 
 // What dskit's /ring page shows (ring/ring_http.go), as a value: one row per instance sorted by id, ownership
-// from RingOwnership, health from ring/model.go `IsHealthy(op, heartbeatTimeout, now)`, plus a per-zone summary
-// and warnings. Pure: the caller supplies `now`, so old files can be judged at the time they were saved.
+// from RingOwnership, plus a per-zone summary, warnings and the verdict of `ringctl ring --check`. Pure: the caller
+// supplies `now`, so old files can be judged at the time they were saved.
+// Health is dskit's heartbeat health, kept apart from the state as dskit keeps it: ring/model.go
+// `IsHeartbeatHealthy(timeout, now)` is `now - timestamp <= timeout` and nothing else; whether a state may serve an
+// operation (`IsHealthy(Write/Read, ...)`) is the operation's business. The /ring page labels an instance
+// UNHEALTHY by the heartbeat alone (the `Reporting` operation accepts every state), and so does this report: a fresh
+// JOINING or LEAVING instance is healthy, as it is during every rollout.
+// dskit stores no time of the last state change, so "stuck" uses what the ring holds: JOINING and PENDING come
+// right after registration (both lifecyclers write `registered_timestamp` when they first add the instance), so
+// their time in the state is at most `now - registered_timestamp`; LEAVING has no time at all (both lifecyclers
+// keep heartbeating while they leave), so a LEAVING instance fails only through a stale heartbeat.
 // The JSON keys are spelled out (snake_case) so the shape does not depend on the encoder's key strategy.
 
 /// The ring report behind `ringctl ring`: instances, zones and warnings, `Codable` with a stable JSON shape.
 public struct RingReport: Codable, Hashable, Sendable {
-    /// Which of dskit's health rules decides `healthy`. All of them require a heartbeat within the timeout.
-    public enum HealthRule: String, Codable, Hashable, Sendable {
-        /// dskit's `Write` operation (and `IsReady`): ACTIVE only. Default, as the issue defines HEALTH.
-        case write
-        /// dskit's `Read` operation: ACTIVE, PENDING or LEAVING.
-        case read
-        /// dskit's `Reporting` operation, the /ring page's UNHEALTHY label: any state, heartbeat only.
-        case reporting
-
-        func accepts(_ state: InstanceState) -> Bool {
-            switch self {
-            case .write: return state == .active
-            case .read: return state == .active || state == .pending || state == .leaving
-            case .reporting: return true
-            }
-        }
-    }
-
     /// How to build the report.
     public struct Options: Hashable, Sendable {
         /// dskit's `-ring.heartbeat-timeout` (default 1m); must be positive.
         public var heartbeatTimeout: Duration
-        /// Which dskit operation's notion of health to apply.
-        public var healthRule: HealthRule
+        /// A JOINING or PENDING instance registered longer ago than this is stuck; nil = 3 × the heartbeat
+        /// timeout, zero = never stuck.
+        public var stuckAfter: Duration?
         /// Whether each instance carries its sorted token list.
         public var includeTokens: Bool
         /// At most this many token-conflict warnings are listed one by one; the rest are summed up in one.
         public var maxConflictWarnings: Int
 
+        /// How many heartbeat timeouts make the default `stuckAfter`.
+        public static let stuckAfterTimeouts = 3
+
         /// Options; the defaults are dskit's.
         public init(
             heartbeatTimeout: Duration = .seconds(60),
-            healthRule: HealthRule = .write,
+            stuckAfter: Duration? = nil,
             includeTokens: Bool = false,
             maxConflictWarnings: Int = 20
         ) {
             self.heartbeatTimeout = heartbeatTimeout
-            self.healthRule = healthRule
+            self.stuckAfter = stuckAfter
             self.includeTokens = includeTokens
             self.maxConflictWarnings = maxConflictWarnings
         }
@@ -54,7 +49,7 @@ public struct RingReport: Codable, Hashable, Sendable {
     public struct Instance: Codable, Hashable, Sendable {
         public var id: String
         public var address: String
-        /// "ACTIVE", "LEAVING", "PENDING", "JOINING", "LEFT" or "UNKNOWN(n)".
+        /// "ACTIVE", "LEAVING", "PENDING", "JOINING", "LEFT", "UNKNOWN" or "UNKNOWN(n)".
         public var state: String
         public var zone: String
         /// Last heartbeat, RFC 3339 UTC; nil when the instance never sent one (timestamp 0).
@@ -70,8 +65,16 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var readOnly: Bool
         /// When read_only last changed, RFC 3339 UTC; nil when never.
         public var readOnlyUpdated: String?
-        /// Heartbeat within the timeout and a state the health rule accepts.
+        /// dskit's heartbeat health (`IsHeartbeatHealthy`): the heartbeat is within the timeout, whatever the state.
         public var healthy: Bool
+        /// In JOINING or PENDING since registration for longer than `stuck_after_seconds`.
+        public var stuck: Bool
+        /// The start of the current state as far as the ring tells (the registration, for JOINING and PENDING);
+        /// nil when the ring holds no such time.
+        public var inStateSince: String?
+        /// Whether this instance makes `--check` fail: not healthy (except LEFT tombstones, which stop heartbeating
+        /// by design), or stuck.
+        public var failsCheck: Bool
         /// The instance's tokens, sorted; only with `Options.includeTokens`.
         public var tokenList: [UInt32]?
 
@@ -82,7 +85,9 @@ public struct RingReport: Codable, Hashable, Sendable {
             case ownershipPercent = "ownership_percent"
             case readOnly = "read_only"
             case readOnlyUpdated = "read_only_updated"
-            case healthy
+            case healthy, stuck
+            case inStateSince = "in_state_since"
+            case failsCheck = "fails_check"
             case tokenList = "token_list"
         }
 
@@ -101,6 +106,9 @@ public struct RingReport: Codable, Hashable, Sendable {
             try container.encode(readOnly, forKey: .readOnly)
             try container.encode(readOnlyUpdated, forKey: .readOnlyUpdated)
             try container.encode(healthy, forKey: .healthy)
+            try container.encode(stuck, forKey: .stuck)
+            try container.encode(inStateSince, forKey: .inStateSince)
+            try container.encode(failsCheck, forKey: .failsCheck)
             try container.encodeIfPresent(tokenList, forKey: .tokenList)
         }
     }
@@ -110,6 +118,7 @@ public struct RingReport: Codable, Hashable, Sendable {
         /// Zone name, "" for instances without one.
         public var zone: String
         public var instances: Int
+        /// Instances with a healthy heartbeat.
         public var healthy: Int
         /// Instance count per state name (only states present).
         public var states: [String: Int]
@@ -129,10 +138,19 @@ public struct RingReport: Codable, Hashable, Sendable {
         public enum Kind: String, Codable, Hashable, Sendable {
             /// A token held by more than one instance (or twice by one).
             case tokenConflict = "token_conflict"
-            /// LEAVING, JOINING or PENDING with a heartbeat older than the timeout: the transition stalled.
+            /// JOINING or PENDING longer than the stuck-after limit, or LEAVING/JOINING/PENDING with a heartbeat
+            /// older than the timeout: the transition stalled.
             case stuckState = "stuck_state"
+            /// ACTIVE (or a state ringctl does not know) with a heartbeat older than the timeout: a dead process.
+            case staleHeartbeat = "stale_heartbeat"
+            /// Every instance's heartbeat is older than the timeout: an old file judged now, or a stopped cluster.
+            case allHeartbeatsStale = "all_heartbeats_stale"
+            /// A heartbeat more than a second ahead of `now`: a clock is off.
+            case futureHeartbeat = "future_heartbeat"
             /// A LEFT instance still gossiped.
             case leftTombstone = "left_tombstone"
+            /// The input was a JSON page that does not carry everything a ring value does.
+            case lossyInput = "lossy_input"
         }
 
         public var kind: Kind
@@ -142,14 +160,31 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var message: String
         /// The token, for token conflicts.
         public var token: UInt32?
-        /// The state, for stuck instances and tombstones.
+        /// The state, for per-instance warnings.
         public var state: String?
-        /// Seconds since the last heartbeat, for stuck instances and tombstones (nil if it never sent one).
+        /// Seconds since the last heartbeat, for per-instance warnings (nil if it never sent one; negative ahead).
         public var heartbeatAgeSeconds: Int64?
+        /// The newest heartbeat in the ring, RFC 3339, for `all_heartbeats_stale`.
+        public var newestHeartbeat: String?
 
         enum CodingKeys: String, CodingKey {
             case kind, instances, message, token, state
             case heartbeatAgeSeconds = "heartbeat_age_seconds"
+            case newestHeartbeat = "newest_heartbeat"
+        }
+
+        /// A warning from its fields.
+        public init(
+            kind: Kind, instances: [String], message: String, token: UInt32? = nil, state: String? = nil,
+            heartbeatAgeSeconds: Int64? = nil, newestHeartbeat: String? = nil
+        ) {
+            self.kind = kind
+            self.instances = instances
+            self.message = message
+            self.token = token
+            self.state = state
+            self.heartbeatAgeSeconds = heartbeatAgeSeconds
+            self.newestHeartbeat = newestHeartbeat
         }
     }
 
@@ -159,21 +194,43 @@ public struct RingReport: Codable, Hashable, Sendable {
     public var at: String
     /// The heartbeat timeout used, seconds.
     public var heartbeatTimeoutSeconds: Double
-    /// The health rule used.
-    public var healthRule: HealthRule
+    /// What `healthy` means: always "heartbeat" (dskit's `IsHeartbeatHealthy`, the /ring page's label).
+    public var healthRule: String
+    /// The stuck-after limit used, seconds; nil when the stuck check is off.
+    public var stuckAfterSeconds: Double?
+    /// Whether `ringctl ring --check` passes: no instance fails it.
+    public var checkPassed: Bool
     /// Instances sorted by id.
     public var instances: [Instance]
     /// Zones sorted by name.
     public var zones: [Zone]
-    /// Warnings: token conflicts first (by token), then stuck instances and tombstones (by id).
+    /// Warnings: token conflicts first (by token), then a stale-ring warning, then per-instance ones (by id).
     public var warnings: [Warning]
 
     enum CodingKeys: String, CodingKey {
         case key, at
         case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
         case healthRule = "health_rule"
+        case stuckAfterSeconds = "stuck_after_seconds"
+        case checkPassed = "check_passed"
         case instances, zones, warnings
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(at, forKey: .at)
+        try container.encode(heartbeatTimeoutSeconds, forKey: .heartbeatTimeoutSeconds)
+        try container.encode(healthRule, forKey: .healthRule)
+        try container.encode(stuckAfterSeconds, forKey: .stuckAfterSeconds)  // null when off: a fixed set of keys
+        try container.encode(checkPassed, forKey: .checkPassed)
+        try container.encode(instances, forKey: .instances)
+        try container.encode(zones, forKey: .zones)
+        try container.encode(warnings, forKey: .warnings)
+    }
+
+    /// How far ahead of `now` a heartbeat may be before it is a clock problem: heartbeats are whole seconds.
+    public static let futureTolerance: Int64 = 1
 
     /// Builds the report for `ring` as seen at `now`; throws only for a non-positive heartbeat timeout.
     public init(
@@ -183,28 +240,33 @@ public struct RingReport: Codable, Hashable, Sendable {
         options: Options = Options()
     ) throws(DskitKVError) {
         let timeout = options.heartbeatTimeout
-        let timeoutSeconds =
-            Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let timeoutSeconds = Self.seconds(timeout)
         guard timeout > .zero else { throw .invalidHeartbeatTimeout(seconds: timeoutSeconds) }
+        let stuckAfter = options.stuckAfter ?? timeout * Options.stuckAfterTimeouts
+        let stuckAfterSeconds: Double? = stuckAfter > .zero ? Self.seconds(stuckAfter) : nil
 
         let ownership = RingOwnership(ring: ring)
         let nowSeconds = now.timeIntervalSince1970
         // Whole seconds for display; the health check below keeps sub-second precision, like Go's now.Sub.
         let nowWholeSeconds = Int64(exactly: nowSeconds.rounded(.down)) ?? 0
+        let timeoutText = UnixTime.age(Int64(timeoutSeconds.rounded(.up)))
 
         var rows: [Instance] = []
         rows.reserveCapacity(ring.instances.count)
         var ages: [Int64?] = []
         ages.reserveCapacity(ring.instances.count)
-        var fresh: [Bool] = []
-        fresh.reserveCapacity(ring.instances.count)
         for (index, instance) in ring.instances.enumerated() {
             let hasHeartbeat = instance.heartbeatTimestamp != 0
             // ring/model.go IsHeartbeatHealthy: now.Sub(time.Unix(ts, 0)) <= heartbeatTimeout (a 0 timestamp is 1970).
-            let heartbeatFresh = nowSeconds - Double(instance.heartbeatTimestamp) <= timeoutSeconds
+            let healthy = nowSeconds - Double(instance.heartbeatTimestamp) <= timeoutSeconds
             let age: Int64? = hasHeartbeat ? nowWholeSeconds &- instance.heartbeatTimestamp : nil
+            let sinceRegistration = instance.state == .joining || instance.state == .pending
+            let inStateSince: Int64? = sinceRegistration && instance.registeredTimestamp != 0
+                ? instance.registeredTimestamp : nil
+            let stuck = inStateSince.map { since in
+                stuckAfterSeconds.map { nowSeconds - Double(since) > $0 } ?? false
+            } ?? false
             ages.append(age)
-            fresh.append(heartbeatFresh)
             rows.append(
                 Instance(
                     id: instance.id,
@@ -220,7 +282,10 @@ public struct RingReport: Codable, Hashable, Sendable {
                     readOnly: instance.readOnly,
                     readOnlyUpdated: instance.readOnlyUpdatedTimestamp > 0
                         ? UnixTime.rfc3339(instance.readOnlyUpdatedTimestamp) : nil,
-                    healthy: heartbeatFresh && options.healthRule.accepts(instance.state),
+                    healthy: healthy,
+                    stuck: stuck,
+                    inStateSince: inStateSince.map(UnixTime.rfc3339),
+                    failsCheck: stuck || (!healthy && instance.state != .left),
                     tokenList: options.includeTokens ? instance.tokens.sorted() : nil
                 )
             )
@@ -264,22 +329,48 @@ public struct RingReport: Codable, Hashable, Sendable {
             )
         }
 
+        // Every heartbeat stale at once is one finding (an old file judged now, or a stopped cluster), not one
+        // dead process per instance: one warning naming the newest heartbeat replaces the per-instance ones.
+        let living = ring.instances.indices.filter { ring.instances[$0].state != .left }
+        let allStale = !living.isEmpty && living.allSatisfy { !rows[$0].healthy }
+        if allStale {
+            let newest = living.map { ring.instances[$0].heartbeatTimestamp }.max() ?? 0
+            let newestText = newest == 0 ? nil : UnixTime.rfc3339(newest)
+            let since = newestText.map { "the newest is \(UnixTime.age(nowWholeSeconds &- newest)) old (\($0))" }
+                ?? "none ever sent one"
+            warnings.append(
+                Warning(
+                    kind: .allHeartbeatsStale,
+                    instances: living.map { ring.instances[$0].id },
+                    message: "every instance's heartbeat is older than the \(timeoutText) heartbeat timeout (\(since)):"
+                        + " a ring saved earlier must be judged at the time it was saved"
+                        + (newestText.map { ", e.g. at its newest heartbeat \($0)" } ?? "")
+                        + "; live, every process stopped heartbeating or this host's clock is ahead",
+                    newestHeartbeat: newestText
+                )
+            )
+        }
+
         for (index, instance) in ring.instances.enumerated() {
+            let row = rows[index]
             let age = ages[index]
             let since = age.map { "last heartbeat \(UnixTime.age($0)) ago" } ?? "never sent a heartbeat"
-            if instance.state.isTransitional && !fresh[index] {
+            if let age, age < -Self.futureTolerance {
                 warnings.append(
                     Warning(
-                        kind: .stuckState,
+                        kind: .futureHeartbeat,
                         instances: [instance.id],
-                        message: "\(instance.id) is stuck \(instance.state.name): \(since),"
-                            + " beyond the \(UnixTime.age(Int64(timeoutSeconds.rounded(.up)))) heartbeat timeout;"
-                            + " if the process is gone, forget it on the /ring page",
+                        message: "\(instance.id)'s last heartbeat (\(row.heartbeat ?? "-")) is \(UnixTime.age(-age))"
+                            + " in the future: its clock or this host's is off by that much (or the time judged at"
+                            + " is earlier than the ring); dskit counts a future heartbeat as healthy however old it"
+                            + " really is, so a dead process there goes unnoticed until the clocks agree: fix the"
+                            + " clock (NTP, chrony)",
                         state: instance.state.name,
                         heartbeatAgeSeconds: age
                     )
                 )
-            } else if instance.state == .left {
+            }
+            if instance.state == .left {
                 warnings.append(
                     Warning(
                         kind: .leftTombstone,
@@ -290,16 +381,54 @@ public struct RingReport: Codable, Hashable, Sendable {
                         heartbeatAgeSeconds: age
                     )
                 )
+            } else if !row.healthy && !allStale {
+                let transitional = instance.state.isTransitional
+                warnings.append(
+                    Warning(
+                        kind: transitional ? .stuckState : .staleHeartbeat,
+                        instances: [instance.id],
+                        message: transitional
+                            ? "\(instance.id) is stuck \(instance.state.name): \(since), beyond the \(timeoutText)"
+                                + " heartbeat timeout, so its process stopped mid-transition; restart it, or if it"
+                                + " is gone for good, remove it with \"Forget\" on the service's /ring page"
+                            : "\(instance.id) is \(instance.state.name) but \(since), beyond the \(timeoutText)"
+                                + " heartbeat timeout: its process is most likely dead or cut off from the cluster"
+                                + " (dskit routes around it as unhealthy); restart it, or if it is gone for good,"
+                                + " remove it with \"Forget\" on the service's /ring page",
+                        state: instance.state.name,
+                        heartbeatAgeSeconds: age
+                    )
+                )
+            } else if row.stuck, let registered = row.inStateSince, let limit = stuckAfterSeconds {
+                let inState = nowWholeSeconds &- instance.registeredTimestamp
+                warnings.append(
+                    Warning(
+                        kind: .stuckState,
+                        instances: [instance.id],
+                        message: "\(instance.id) has been \(instance.state.name) since it registered"
+                            + " \(UnixTime.age(inState)) ago (\(registered)), longer than the"
+                            + " \(UnixTime.age(Int64(limit.rounded(.up)))) stuck-after limit, while still"
+                            + " heartbeating: look at its log for what it waits on (tokens, an initial sync)",
+                        state: instance.state.name,
+                        heartbeatAgeSeconds: age
+                    )
+                )
             }
         }
 
         self.key = key
         self.at = UnixTime.rfc3339(nowWholeSeconds)
         self.heartbeatTimeoutSeconds = timeoutSeconds
-        self.healthRule = options.healthRule
+        self.healthRule = "heartbeat"
+        self.stuckAfterSeconds = stuckAfterSeconds
+        self.checkPassed = !rows.contains(where: \.failsCheck)
         self.instances = rows
         self.zones = zonesByName.values.sorted { $0.zone < $1.zone }
         self.warnings = warnings
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Every token with its holder, sorted by token then instance id (from `tokenList`, so build with `includeTokens`).

@@ -18,6 +18,9 @@ public struct InstanceState: RawRepresentable, Hashable, Sendable, Comparable, C
     /// Removed; gossiped as a tombstone until dskit drops it (`-memberlist.left-ingesters-timeout`, default 5m).
     public static let left = InstanceState(rawValue: 4)
 
+    /// Not known: the input did not say (dskit's /ring page JSON shows UNHEALTHY in place of the state).
+    public static let unknown = InstanceState(rawValue: -1)
+
     /// The five states dskit defines, in enum order.
     public static let known: [InstanceState] = [.active, .leaving, .pending, .joining, .left]
 
@@ -29,6 +32,7 @@ public struct InstanceState: RawRepresentable, Hashable, Sendable, Comparable, C
         case 2: return "PENDING"
         case 3: return "JOINING"
         case 4: return "LEFT"
+        case -1: return "UNKNOWN"
         default: return "UNKNOWN(\(rawValue))"
         }
     }

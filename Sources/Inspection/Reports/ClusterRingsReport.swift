@@ -17,8 +17,8 @@ public struct ClusterRingsReport: Codable, Hashable, Sendable {
         }
     }
 
-    /// Whether any instance of any ring is unhealthy (what `--check` exits 1 for).
-    public var hasUnhealthyInstance: Bool {
-        rings.contains { $0.instances.contains { !$0.healthy } }
+    /// Whether every ring passes `--check` (no heartbeat-unhealthy instance but LEFT tombstones, none stuck).
+    public var checkPassed: Bool {
+        rings.allSatisfy(\.checkPassed)
     }
 }

@@ -16,14 +16,32 @@ struct Ring: AsyncParsableCommand {
             "download" link next to a ring key: snappy-compressed protobuf ring.Desc), with no cluster at all; \
             --key then only names the key in the report (default "ring").
 
-            Columns: INSTANCE, STATE, ADDRESS, ZONE, HEARTBEAT (age), REGISTERED (age), TOKENS, OWNERSHIP \
-            (dskit's figure: each zone is its own token circle, as on the /ring page), READ-ONLY, HEALTH \
-            (dskit's rule: ACTIVE and a heartbeat within --heartbeat-timeout). Then a summary per zone, and \
-            warnings: token conflicts, instances stuck LEAVING/JOINING/PENDING, LEFT tombstones. Live, one such \
-            report per ring key, sorted by key.
+            Columns: INSTANCE, STATE (dskit's lifecycle state), ADDRESS, ZONE, HEARTBEAT (age), REGISTERED \
+            (age), TOKENS, OWNERSHIP (dskit's figure: each zone is its own token circle, as on the /ring page), \
+            READ-ONLY, HEALTH (dskit's heartbeat health, IsHeartbeatHealthy: the last heartbeat is within \
+            --heartbeat-timeout, whatever the state; the /ring page's UNHEALTHY label). Then a summary per \
+            zone, and warnings: an instance with a stale heartbeat (a dead process) with the fix, every \
+            heartbeat stale (an old file: use --at), a heartbeat in the future (clock skew), instances stuck \
+            LEAVING/JOINING/PENDING, token conflicts, LEFT tombstones. Live, one such report per ring key, \
+            sorted by key.
+
+            --check exits 1 when an instance of any ring shown (1) has a heartbeat older than \
+            --heartbeat-timeout, in any state but LEFT (a LEFT tombstone stops heartbeating by design and is \
+            dropped after -memberlist.left-ingesters-timeout), or (2) is JOINING or PENDING and registered \
+            longer ago than --stuck-after (default 3 x --heartbeat-timeout; dskit keeps no time of a state \
+            change, and both lifecyclers enter these states right after registering, so registered_timestamp \
+            is what the ring holds; 0 turns this off). A LEAVING instance fails only by (1): the ring holds \
+            no time for it, and dskit keeps heartbeating while it leaves. A fresh JOINING or LEAVING instance \
+            during a rollout passes; a heartbeat in the future is healthy, as in dskit, and only warned about.
+
+            --from-file reads a ring value (snappy protobuf ring.Desc, or the protobuf alone) or the JSON \
+            pasted into tickets: dskit's /ring page JSON (curl -H 'Accept: application/json' .../ring) or \
+            /memberlist?viewKey=KEY&format=json; what such a page does not carry is said in a warning.
 
             JSON: with --from-file, the ring report object {key, at, heartbeat_timeout_seconds, health_rule, \
-            instances, zones, warnings}; live, {"seed": "HOST:PORT", "rings": [<one such object per key>]}.
+            stuck_after_seconds, check_passed, instances, zones, warnings}, each instance with state, healthy \
+            (heartbeat), stuck, in_state_since and fails_check; live, {"seed": "HOST:PORT", "rings": [<one \
+            such object per key>]}.
 
             Ages are measured against now, or against --at for a file saved earlier.
 
@@ -36,7 +54,7 @@ struct Ring: AsyncParsableCommand {
               curl -s 'http://pyroscope:4040/memberlist?downloadKey=collectors/ring' | \\
                 ringctl ring --from-file - --key collectors/ring
 
-            Exit status: 0 ok; 1 with --check when an instance of any ring shown is unhealthy, or when the \
+            Exit status: 0 ok; 1 with --check when an instance fails it (above), or when the \
             cluster holds no ring (the keys present are listed) or not the --key asked for; 64 usage; 69 no \
             seed answered; 76 a ring value (or the file) does not decode, or a seed replied with something \
             undecodable or closed without replying (most likely a cluster label mismatch), or TLS or the gossip \
@@ -47,7 +65,7 @@ struct Ring: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
 
     @Option(name: .customLong("from-file"), help: ArgumentHelp(
-        "Read a ring value saved from /memberlist (snappy + protobuf ring.Desc) instead of the cluster; - reads standard input.",
+        "Read a ring saved from /memberlist (the download: snappy + protobuf ring.Desc; or viewKey JSON) or /ring JSON instead of the cluster; - reads standard input.",
         valueName: "file"))
     var fromFile: String?
 
@@ -61,6 +79,11 @@ struct Ring: AsyncParsableCommand {
         valueName: "duration"))
     var heartbeatTimeout = DurationArgument(.seconds(60), text: "1m")
 
+    @Option(name: .customLong("stuck-after"), help: ArgumentHelp(
+        "A JOINING or PENDING instance registered longer ago than this is stuck and fails --check (default 3 x --heartbeat-timeout; 0 = never).",
+        valueName: "duration"))
+    var stuckAfter: DurationArgument?
+
     @Option(help: ArgumentHelp(
         "Judge ages at this time instead of now (RFC 3339 or Unix seconds), for old files.", valueName: "time"))
     var at: TimeArgument?
@@ -68,7 +91,7 @@ struct Ring: AsyncParsableCommand {
     @Flag(help: "Also list every token with its owner, sorted (JSON: token_list per instance).")
     var tokens = false
 
-    @Flag(help: "Exit 1 when any instance is unhealthy (for scripts and alerts).")
+    @Flag(help: "Exit 1 when an instance has a stale heartbeat (LEFT aside) or is stuck JOINING/PENDING (for scripts and alerts).")
     var check = false
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
@@ -76,31 +99,37 @@ struct Ring: AsyncParsableCommand {
 
     func validate() throws {
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
+        if let stuckAfter, stuckAfter.duration < .zero { throw ValidationError("--stuck-after must not be negative.") }
         try cluster.checkFileSource(fromFile, keys: key)
     }
 
     func run() async throws {
         try await reportingErrors {
-            let options = RingReport.Options(heartbeatTimeout: heartbeatTimeout.duration, includeTokens: tokens)
+            let options = RingReport.Options(
+                heartbeatTimeout: heartbeatTimeout.duration, stuckAfter: stuckAfter?.duration, includeTokens: tokens)
             let now = at?.date ?? Date()
             guard let path = fromFile else {
                 let resolved = try cluster.resolved(seedHint: "or --from-file FILE for a saved ring value")
                 let peek = try await resolved.seeds.peek(resolved.peek)
-                let report = try ClusterRingsReport(KVSnapshot(peek), keys: key, now: now, options: options)
+                var report = try ClusterRingsReport(KVSnapshot(peek), keys: key, now: now, options: options)
+                for index in report.rings.indices { report.rings[index].suggestAt() }
                 switch output {
                 case .json: print(try JSONOutput.render(report))
                 case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
                 }
-                return check && report.hasUnhealthyInstance ? .unhealthy : .ok
+                return check && !report.checkPassed ? .unhealthy : .ok
             }
             let bytes = try InputFile.read(path)
-            let ring = try RingFile.decode(bytes, path: path)
-            let report = try RingReport(key: key.first ?? "ring", ring: ring, now: now, options: options)
+            let contents = try RingFile.read(bytes, path: path)
+            var report = try RingReport(
+                key: key.first ?? contents.json?.key ?? "ring", ring: contents.ring, now: now, options: options)
+            report.suggestAt()
+            report.note(contents.json)
             switch output {
             case .json: print(try JSONOutput.render(report))
             case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
             }
-            if check && report.instances.contains(where: { !$0.healthy }) { return .unhealthy }
+            if check && !report.checkPassed { return .unhealthy }
             return .ok
         }
     }
@@ -113,16 +142,61 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
+extension RingReport {
+    /// Ends the every-heartbeat-stale warning with the flag that judges the ring when it was saved.
+    mutating func suggestAt() {
+        for index in warnings.indices where warnings[index].kind == .allHeartbeatsStale {
+            if let newest = warnings[index].newestHeartbeat { warnings[index].message += " (add --at \(newest))" }
+        }
+    }
+}
+
 /// Turns the bytes of a saved ring value into a ring, accepting what users actually send.
 enum RingFile {
+    /// A ring read from a file, and how: `json` is set when it was one of the JSON pages.
+    struct Contents {
+        var ring: RingDescription
+        var json: RingJSON?
+    }
+
     static func decode(_ bytes: [UInt8], path: String) throws -> RingDescription {
+        try read(bytes, path: path).ring
+    }
+
+    static func read(_ bytes: [UInt8], path: String) throws -> Contents {
+        if RingJSON.looksLikeJSON(bytes) {
+            do {
+                let json = try RingJSON(bytes)
+                return Contents(ring: json.ring, json: json)
+            } catch {
+                throw RingFileError(path: path, size: bytes.count, reason: error.description)
+            }
+        }
         do {
-            return try RingDescription(codecValue: bytes)
+            return Contents(ring: try RingDescription(codecValue: bytes), json: nil)
         } catch let snappyError {
             // Some tools save the protobuf without the codec's snappy layer: accept that too.
-            if let ring = try? RingDescription(protobuf: bytes), !ring.instances.isEmpty { return ring }
-            throw RingFileError(path: path, size: bytes.count, underlying: snappyError)
+            if let ring = try? RingDescription(protobuf: bytes), !ring.instances.isEmpty {
+                return Contents(ring: ring, json: nil)
+            }
+            throw RingFileError(path: path, size: bytes.count, reason: "is not a dskit ring value: \(snappyError)")
         }
+    }
+}
+
+extension RingReport {
+    /// Adds a warning saying which JSON page the ring came from and what that page does not carry.
+    mutating func note(_ json: RingJSON?) {
+        guard let json else { return }
+        var parts = json.lost
+        if let savedAt = json.savedAt {
+            let saved = UnixTime.rfc3339(Int64(savedAt.rounded(.down)))
+            parts.append("the page was served at \(saved): add --at \(saved) to judge it then")
+        }
+        guard !parts.isEmpty else { return }
+        warnings.append(Warning(
+            kind: .lossyInput, instances: [],
+            message: "read as \(json.form.rawValue): " + parts.joined(separator: "; ")))
     }
 }
 
@@ -130,14 +204,14 @@ enum RingFile {
 struct RingFileError: Error, CustomStringConvertible {
     let path: String
     let size: Int
-    let underlying: DskitKVError
+    let reason: String
 
     var description: String {
-        "\(path == "-" ? "standard input" : path) (\(size) bytes) is not a dskit ring value: \(underlying)"
+        "\(path == "-" ? "standard input" : path) (\(size) bytes) \(reason)"
     }
 
     var hint: String {
-        "save the value with the /memberlist page's download link for a key whose codec is ringDesc; "
-            + "for a captured packet or stream use: ringctl decode FILE"
+        "save the value with the /memberlist page's download link for a key whose codec is ringDesc (or paste "
+            + "/ring or /memberlist?viewKey=KEY&format=json JSON); for a captured packet or stream use: ringctl decode FILE"
     }
 }

@@ -36,9 +36,10 @@ enum RingRendering {
         }
 
         let healthy = report.instances.filter(\.healthy).count
+        let stuck = report.instances.filter(\.stuck).count
         var lines = [
             "ring \"\(report.key)\" at \(report.at): \(Plural.count(report.instances.count, "instance")), "
-                + "\(healthy) healthy "
+                + "\(healthy) healthy" + (stuck > 0 ? ", \(stuck) stuck" : "") + " "
                 + "(heartbeat timeout \(Age.format(seconds: Int64(report.heartbeatTimeoutSeconds))))",
             "",
             instances.render(),

@@ -12,7 +12,8 @@ struct RingReportTests {
         state: InstanceState = .active,
         age: Int64 = 5,
         tokens: [UInt32] = [],
-        zone: String = "z"
+        zone: String = "z",
+        registeredAgo: Int64? = nil
     ) -> InstanceDescription {
         InstanceDescription(
             id: id,
@@ -20,7 +21,8 @@ struct RingReportTests {
             heartbeatTimestamp: age == .max ? 0 : now - age,
             state: state,
             tokens: tokens,
-            zone: zone
+            zone: zone,
+            registeredTimestamp: registeredAgo.map { now - $0 } ?? 0
         )
     }
 
@@ -61,15 +63,76 @@ struct RingReportTests {
         #expect(report.instances[1].heartbeat == nil)
     }
 
-    @Test("health rules follow dskit's operations: Write = ACTIVE, Read adds PENDING/LEAVING, Reporting = any state")
-    func healthRules() throws {
-        let instances = InstanceState.known.map { Self.instance($0.name, state: $0) }
-        func healthy(_ rule: RingReport.HealthRule) throws -> [String] {
-            try Self.report(instances, .init(healthRule: rule)).instances.filter(\.healthy).map(\.id)
-        }
-        #expect(try healthy(.write) == ["ACTIVE"])
-        #expect(try healthy(.read) == ["ACTIVE", "LEAVING", "PENDING"])
-        #expect(try healthy(.reporting) == ["ACTIVE", "JOINING", "LEAVING", "LEFT", "PENDING"])
+    @Test("health is the heartbeat alone, whatever the state (IsHeartbeatHealthy, the /ring page): a fresh JOINING passes --check")
+    func heartbeatHealthAnyState() throws {
+        let report = try Self.report(InstanceState.known.map { Self.instance($0.name, state: $0, registeredAgo: 10) })
+        #expect(report.instances.allSatisfy { $0.healthy })
+        #expect(report.instances.map(\.state) == ["ACTIVE", "JOINING", "LEAVING", "LEFT", "PENDING"])
+        #expect(report.instances.allSatisfy { !$0.failsCheck && !$0.stuck })
+        #expect(report.checkPassed)
+        #expect(report.healthRule == "heartbeat")
+        #expect(report.stuckAfterSeconds == 180)  // 3 × the 1m timeout
+    }
+
+    @Test("stuck: JOINING/PENDING registered longer ago than stuck-after (default 3 timeouts) fails --check; LEAVING cannot be")
+    func stuckSinceRegistration() throws {
+        let report = try Self.report([
+            Self.instance("join-new", state: .joining, registeredAgo: 180),
+            Self.instance("join-old", state: .joining, registeredAgo: 181),
+            Self.instance("leave-old", state: .leaving, registeredAgo: 86_400),
+            Self.instance("pend-old", state: .pending, registeredAgo: 600),
+            Self.instance("pend-unknown", state: .pending),
+        ])
+        #expect(report.instances.map(\.stuck) == [false, true, false, true, false])
+        #expect(report.instances.map(\.failsCheck) == [false, true, false, true, false])
+        #expect(report.instances.map(\.inStateSince) == [
+            UnixTime.rfc3339(Self.now - 180), UnixTime.rfc3339(Self.now - 181), nil, UnixTime.rfc3339(Self.now - 600), nil,
+        ])
+        #expect(!report.checkPassed)
+        #expect(report.warnings.map(\.kind) == [.stuckState, .stuckState])
+        #expect(report.warnings.map(\.instances) == [["join-old"], ["pend-old"]])
+        #expect(report.warnings[0].message.contains("JOINING since it registered 3m1s ago"))
+        #expect(report.warnings[0].message.contains("3m0s stuck-after limit"))
+
+        let off = try Self.report([Self.instance("j", state: .joining, registeredAgo: 10_000)], .init(stuckAfter: .zero))
+        #expect(off.checkPassed && off.stuckAfterSeconds == nil)
+        let short = try Self.report([Self.instance("j", state: .joining, registeredAgo: 31)], .init(stuckAfter: .seconds(30)))
+        #expect(!short.checkPassed)
+    }
+
+    @Test("an ACTIVE instance with a stale heartbeat (a dead process) gets a warning with the fix, and fails --check")
+    func staleActive() throws {
+        let report = try Self.report([Self.instance("alive"), Self.instance("dead", age: 660)])
+        #expect(report.instances.map(\.failsCheck) == [false, true])
+        #expect(report.warnings.map(\.kind) == [.staleHeartbeat])
+        let warning = try #require(report.warnings.first)
+        #expect(warning.instances == ["dead"])
+        #expect(warning.message.contains("dead is ACTIVE but last heartbeat 11m0s ago"))
+        #expect(warning.message.contains("\"Forget\" on the service's /ring page"))
+    }
+
+    @Test("every heartbeat stale (an old file judged now): one warning naming the newest heartbeat, not one per instance")
+    func allStale() throws {
+        let report = try Self.report([
+            Self.instance("a", age: 7200), Self.instance("b", age: 3600), Self.instance("gone", state: .left, age: 9000),
+        ])
+        #expect(report.warnings.map(\.kind) == [.allHeartbeatsStale, .leftTombstone])
+        let warning = report.warnings[0]
+        #expect(warning.instances == ["a", "b"])
+        #expect(warning.newestHeartbeat == UnixTime.rfc3339(Self.now - 3600))
+        #expect(warning.message.contains("the newest is 1h0m old"))
+        // A LEFT tombstone's stale heartbeat is by design and does not fail --check.
+        #expect(report.instances.map(\.failsCheck) == [true, true, false])
+    }
+
+    @Test("a heartbeat more than a second in the future is healthy as in dskit, but warned about as clock skew")
+    func futureHeartbeat() throws {
+        let report = try Self.report([Self.instance("skewed", age: -3223), Self.instance("edge", age: -1)])
+        #expect(report.instances.allSatisfy { $0.healthy })
+        #expect(report.warnings.map(\.kind) == [.futureHeartbeat])
+        #expect(report.warnings[0].instances == ["skewed"])
+        #expect(report.warnings[0].heartbeatAgeSeconds == -3223)
+        #expect(report.warnings[0].message.contains("is 53m43s in the future"))
     }
 
     @Test("a custom timeout moves the boundary, and a zero timeout is refused like dskit's config")
@@ -99,7 +162,7 @@ struct RingReportTests {
     @Test("JOINING and PENDING can be stuck too, including never having sent a heartbeat")
     func stuckOthers() throws {
         let report = try Self.report([
-            Self.instance("j", state: .joining, age: 120), Self.instance("p", state: .pending, age: .max),
+            Self.instance("a"), Self.instance("j", state: .joining, age: 120), Self.instance("p", state: .pending, age: .max),
         ])
         #expect(report.warnings.map(\.kind) == [.stuckState, .stuckState])
         #expect(report.warnings.map(\.state) == ["JOINING", "PENDING"])
@@ -132,7 +195,7 @@ struct RingReportTests {
             Self.instance("b1", tokens: [5, 15], zone: "b"),
         ])
         let a = try #require(report.zones.first { $0.zone == "a" })
-        #expect(a.instances == 2 && a.healthy == 1 && a.tokens == 2)
+        #expect(a.instances == 2 && a.healthy == 2 && a.tokens == 2)  // a fresh LEAVING heartbeat is healthy
         #expect(a.states == ["ACTIVE": 1, "LEAVING": 1])
         #expect(abs(a.ownershipPercent - 100) < 1e-6)
         #expect(report.zones.map(\.zone) == ["a", "b"])
@@ -158,7 +221,8 @@ struct RingReportTests {
         )
         #expect(
             Set(object.keys) == [
-                "key", "at", "heartbeat_timeout_seconds", "health_rule", "instances", "zones", "warnings",
+                "key", "at", "heartbeat_timeout_seconds", "health_rule", "stuck_after_seconds", "check_passed",
+                "instances", "zones", "warnings",
             ]
         )
         #expect(object["at"] as? String == "2026-01-01T00:00:00Z")
@@ -166,7 +230,8 @@ struct RingReportTests {
         #expect(
             Set(instances[0].keys) == [
                 "id", "address", "state", "zone", "heartbeat", "heartbeat_age_seconds", "registered", "tokens",
-                "ownership_percent", "read_only", "read_only_updated", "healthy",
+                "ownership_percent", "read_only", "read_only_updated", "healthy", "stuck", "in_state_since",
+                "fails_check",
             ]
         )
         #expect(instances[0]["heartbeat"] as? String == "2025-12-31T23:59:55Z")

@@ -72,10 +72,9 @@ func checkOwnership(_ ring: RingDescription) {
 }
 
 func checkReport(_ ring: RingDescription, selector: UInt8) {
-    let rules: [RingReport.HealthRule] = [.write, .read, .reporting]
     let options = RingReport.Options(
         heartbeatTimeout: .milliseconds(1 + Int64(selector) * 997),
-        healthRule: rules[Int(selector) % rules.count],
+        stuckAfter: selector % 3 == 0 ? nil : .seconds(Int64(selector % 3 - 1) * 90),
         includeTokens: selector & 8 != 0,
         maxConflictWarnings: Int(selector % 5)
     )
@@ -89,8 +88,10 @@ func checkReport(_ ring: RingDescription, selector: UInt8) {
             invariant(list == instance.tokens.sorted(), "token list is not the sorted tokens")
         }
         invariant((row.heartbeat == nil) == (instance.heartbeatTimestamp == 0), "heartbeat shown wrongly")
+        invariant(row.failsCheck == (row.stuck || (!row.healthy && instance.state != .left)), "check verdict wrong")
     }
     invariant(report.zones.reduce(0) { $0 + $1.instances } == ring.instances.count, "zones lose instances")
+    invariant(report.checkPassed == !report.instances.contains(where: \.failsCheck), "check_passed disagrees")
     for zone in report.zones {
         invariant(zone.ownershipPercent <= 100.000_001, "zone \(zone.zone) owns \(zone.ownershipPercent) %")
     }
