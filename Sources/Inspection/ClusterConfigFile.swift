@@ -13,7 +13,9 @@ import Yams
 //     tls_ca_path: /etc/pyroscope/tls/ca.crt
 //     gossip_interval: 200ms
 //
-// Only the keys ringctl uses are read; every other key (and every other top-level block) is ignored.
+// Only the keys ringctl uses are read; every other key of the block is ignored and listed in `ignoredKeys` (the
+// service's node keys node_name, bind_addr, bind_port, advertise_addr, advertise_port included: they name the
+// service, not ringctl), and every other top-level block is not looked at.
 
 /// What a service's YAML configuration says about its memberlist cluster. Absent keys are nil.
 public struct ClusterConfigFile: Hashable, Sendable {
@@ -37,10 +39,19 @@ public struct ClusterConfigFile: Hashable, Sendable {
     public var gossipInterval: String?
     /// `gossip_nodes`.
     public var gossipNodes: Int?
-    /// `pullpush_interval` (a Go duration, as written).
+    /// `pull_push_interval` (a Go duration, as written; the flag is -memberlist.pullpush-interval).
     public var pullPushInterval: String?
     /// `retransmit_factor`.
     public var retransmitFactor: Int?
+    /// The keys of the `memberlist:` block that ringctl does not read, in the file's order.
+    public var ignoredKeys: [String] = []
+
+    /// The keys of the `memberlist:` block that ringctl reads.
+    public static let readKeys: Set<String> = [
+        "join_members", "cluster_label", "cluster_label_verification_disabled", "tls_enabled", "tls_cert_path",
+        "tls_key_path", "tls_ca_path", "tls_server_name", "tls_insecure_skip_verify", "gossip_interval",
+        "gossip_nodes", "pull_push_interval", "retransmit_factor",
+    ]
 
     /// The gossip tuning the file sets, keyed by dskit's flag spelling ("-memberlist.gossip-interval" → "200ms").
     public var gossipTuning: [String: String] {
@@ -156,8 +167,10 @@ public struct ClusterConfigFile: Hashable, Sendable {
         tlsInsecureSkipVerify = try reader.bool("tls_insecure_skip_verify")
         gossipInterval = try reader.string("gossip_interval")
         gossipNodes = try reader.int("gossip_nodes")
-        pullPushInterval = try reader.string("pullpush_interval")
+        // dskit's YAML key is pull_push_interval (KVConfig.PushPullInterval), unlike its flag.
+        pullPushInterval = try reader.string("pull_push_interval")
         retransmitFactor = try reader.int("retransmit_factor")
+        ignoredKeys = memberlist.keys.compactMap { $0.scalar?.string }.filter { !Self.readKeys.contains($0) }
     }
 
     /// The TLS settings the file gives (absent keys off or empty).
@@ -225,9 +238,8 @@ private struct BlockReader {
         guard let node = node(key) else { return nil }
         switch node {
         case .scalar(let scalar):
-            // dskit's string lists also take one comma-separated string on the command line; YAML gives a list,
-            // but a single value is read as one entry.
-            return [scalar.string]
+            // dskit's join_members (flagext.StringSliceCSVMulti) also takes one comma-separated string.
+            return scalar.string.split(separator: ",").map(String.init)
         case .sequence(let sequence):
             var values: [String] = []
             for item in sequence {

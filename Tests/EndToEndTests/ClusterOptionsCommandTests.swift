@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import ringctl
 
 /// The binary's cluster options beyond seeds: `--config.file`, `--secret-key-file`, the TLS flags, with the
 /// exit statuses and hints each failure gives.
@@ -243,5 +244,134 @@ struct ClusterOptionsCommandTests {
         #expect(mismatch.status == 76, "stderr: \(mismatch.stderr)")
         #expect(mismatch.stderr.contains("not valid for \"ingester.example\""))
         #expect(mismatch.stderr.contains("--tls-server-name"))
+    }
+
+    // MARK: - The service's pasted flags (issue 8, item 8)
+
+    /// The service's stderr note lines.
+    static func notes(_ stderr: String) -> [Substring] {
+        stderr.split(separator: "\n").filter { $0.hasPrefix("ringctl: note:") }
+    }
+
+    @Test(
+        "every -memberlist.* flag dskit defines is accepted on members, kv and ring; the unused ones in one note",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func everyDskitFlag() throws {
+        let label = "pasted"
+        let peer = try GoPeer.dskit(name: "pasted-0", label: label, zone: "zone-a")
+        defer { peer.stop() }
+        // What the service's command line would carry: the values ringctl uses are real, the rest any text.
+        let used: [String: String] = [
+            "memberlist.join": peer.address, "memberlist.cluster-label": label, "memberlist.tls-enabled": "false",
+            "memberlist.gossip-nodes": "3", "memberlist.retransmit-factor": "4", "memberlist.bind-port": "7946",
+            "memberlist.advertise-port": "7946", "memberlist.cluster-label-verification-disabled": "true",
+            "memberlist.tls-insecure-skip-verify": "false",
+        ]
+        var pasted: [String] = []
+        for definition in GoFlags.definitions.values.sorted(by: { $0.name < $1.name })
+        where definition.name.hasPrefix("memberlist.") {
+            let value = used[definition.name] ?? (definition.isBool ? "true" : "x")
+            // Go's forms, in turn: -name=value, --name value (not for a boolean), and a bare boolean.
+            if definition.isBool && value == "true" {
+                pasted.append("-\(definition.name)")
+            } else if definition.isBool || pasted.count % 2 == 0 {
+                pasted.append("-\(definition.name)=\(value)")
+            } else {
+                pasted += ["--\(definition.name)", value]
+            }
+        }
+        for command in [["members"], ["kv"], ["ring"]] {
+            let result = try RingctlBinary.run(command + pasted + ["-o", "json"])
+            #expect(result.status == 0, "\(command): stderr: \(result.stderr)")
+            let notes = Self.notes(result.stderr)
+            #expect(notes.count == 1, "\(command): \(result.stderr)")
+            let note = String(notes.first ?? "")
+            for name in ["randomize-node-name", "compression-enabled", "stream-timeout=x", "transport-debug",
+                         "zone-aware-routing.role=x", "tls-min-version=x", "bind-port=7946 (only with --observe"]
+            {
+                #expect(note.contains("-memberlist.\(name)"), "\(command): \(note)")
+            }
+            #expect(!note.contains("memberlist.join"), "\(note)")
+            #expect(note.contains("--tls-cert-path (TLS is off)"), "\(note)")
+        }
+    }
+
+    @Test(
+        "Go booleans: -memberlist.tls-enabled=false overrides the file's tls_enabled; -memberlist.join takes a comma list",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func goBooleansAndLists() throws {
+        let peer = try GoPeer.dskit(name: "plain-0")
+        defer { peer.stop() }
+        let refused = try LoopbackSocket.freePort(.tcp)
+        let config = try Self.temporaryFile(
+            "tls.yaml", "memberlist:\n  join_members: \(peer.address)\n  tls_enabled: true\n")
+        let tls = try RingctlBinary.run(["members", "--config.file", config, "--timeout", "2s"])
+        #expect(tls.status == 76, "the plain peer does not speak TLS: \(tls.stderr)")
+        let off = try RingctlBinary.run(["members", "--config.file", config, "-memberlist.tls-enabled=false"])
+        #expect(off.status == 0, "stderr: \(off.stderr)")
+        #expect(off.stdout.contains("plain-0"))
+
+        let list = try RingctlBinary.run(
+            ["members", "-memberlist.join=127.0.0.1:\(refused),\(peer.address)", "-o", "json"])
+        #expect(list.status == 0, "stderr: \(list.stderr)")
+        #expect(try JSONDecoder().decode(Report.self, from: list.stdoutData).seed == peer.address)
+
+        let invalid = try RingctlBinary.run(["members", "-j", peer.address, "-memberlist.tls-enabled=yes"])
+        #expect(invalid.status == 64, "stderr: \(invalid.stderr)")
+        #expect(invalid.stderr.contains("-memberlist.tls-enabled=yes: a boolean flag takes true or false"))
+    }
+
+    @Test(
+        "pasted node flags: used by --observe (the name ringctl joins under), noted by a peek; ringctl's own need --observe",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func pastedNodeFlags() throws {
+        let peer = try GoPeer(name: "node-1")
+        defer { peer.stop() }
+        let name = "ringctl-e2e-pasted"
+        let node = ["-memberlist.nodename", name, "-memberlist.bind-addr=127.0.0.1", "-memberlist.bind-port", "0"]
+        let observed = try RingctlBinary.run(
+            ["members", "--transport", "memberlist", "-j", peer.address, "--observe", "1s", "-o", "json"] + node)
+        #expect(observed.status == 0, "stderr: \(observed.stderr)")
+        let object = try JSONSerialization.jsonObject(with: observed.stdoutData) as? [String: Any]
+        #expect(object?["observer"] as? String == name, "\(observed.stdout)")
+        #expect(Self.notes(observed.stderr).isEmpty, "\(observed.stderr)")
+
+        let peek = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", peer.address] + node)
+        #expect(peek.status == 0, "stderr: \(peek.stderr)")
+        #expect(Self.notes(peek.stderr) == [
+            "ringctl: note: ignored what ringctl does not use: -memberlist.nodename=\(name) (only with --observe "
+                + "or watch), -memberlist.bind-addr=127.0.0.1 (only with --observe or watch), -memberlist.bind-port=0 "
+                + "(only with --observe or watch)",
+        ])
+
+        // ringctl's own spelling is a deliberate choice: without --observe it is a mistake to point out.
+        let own = try RingctlBinary.run(["members", "-j", peer.address, "--bind-addr", "127.0.0.1"])
+        #expect(own.status == 64, "stderr: \(own.stderr)")
+    }
+
+    @Test(
+        "the config file's memberlist keys ringctl does not read are named in the same note",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func configFileIgnoredKeys() throws {
+        let peer = try GoPeer.dskit(name: "file-0")
+        defer { peer.stop() }
+        let config = try Self.temporaryFile("mimir.yaml", """
+            memberlist:
+              node_name: ingester-0
+              join_members: [\(peer.address)]
+              bind_port: 7946
+              compression_enabled: false
+              pull_push_interval: 10s
+            """)
+        let result = try RingctlBinary.run(["members", "--config.file", config, "-memberlist.compression-enabled"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(Self.notes(result.stderr) == [
+            "ringctl: note: ignored what ringctl does not use: -memberlist.compression-enabled, from \(config): "
+                + "memberlist.node_name, memberlist.bind_port, memberlist.compression_enabled",
+        ])
     }
 }

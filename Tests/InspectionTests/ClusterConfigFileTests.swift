@@ -49,6 +49,26 @@ struct ClusterConfigFileTests {
         #expect(file.clusterLabel == "2024")
     }
 
+    @Test("dskit's YAML names: pull_push_interval (not the flag's pullpush), join_members as a comma list; the rest listed as ignored")
+    func dskitKeys() throws {
+        let file = try ClusterConfigFile(yaml: """
+            memberlist:
+              node_name: ingester-0
+              join_members: a:7946,b:7946
+              pull_push_interval: 10s
+              bind_port: 7946
+              compression_enabled: false
+            """, path: "test.yaml")
+        #expect(file.pullPushInterval == "10s")
+        #expect(file.joinMembers == ["a:7946", "b:7946"])
+        #expect(file.ignoredKeys == ["node_name", "bind_port", "compression_enabled"])
+        let sample = try ClusterConfigFile(contentsOf: Self.sample)
+        #expect(sample.ignoredKeys == [
+            "node_name", "randomize_node_name", "bind_addr", "bind_port", "advertise_addr", "advertise_port",
+            "left_ingesters_timeout", "abort_if_cluster_join_fails",
+        ])
+    }
+
     @Test("a key of the wrong type names the file, the key, its line and what was found")
     func wrongTypes() {
         let cases: [(String, String, Int, String)] = [

@@ -58,7 +58,7 @@ struct Members: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let resolved = try cluster.resolved()
+            let resolved = try cluster.resolved(observing: observation.observe != nil)
             let report: MembersReport
             var leave: LeaveOutcome?
             if let duration = observation.observe?.duration {

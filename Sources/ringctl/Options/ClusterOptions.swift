@@ -43,20 +43,21 @@ struct ClusterOptions: ParsableArguments {
                            valueName: "label"))
     var clusterLabel: String?
 
+    // The booleans take dskit's single-dash spellings through GoFlags.normalize (Go's -flag=false included),
+    // not as aliases here: argument-parser would derive a "-no-memberlist.…" inversion from them.
     @Flag(
-        name: [
-            .customLong("cluster-label-verification-disabled"),
-            .customLong("memberlist.cluster-label-verification-disabled", withSingleDash: true),
-        ],
+        name: .customLong("cluster-label-verification-disabled"), inversion: .prefixedNo, exclusivity: .chooseLast,
         help: ArgumentHelp(
-            "Accept streams without our cluster label (dskit's flag). A peek receives none: a reply carries no "
-                + "label, so this only matters where ringctl listens."))
-    var clusterLabelVerificationDisabled = false
+            "Accept streams without our cluster label (dskit's -memberlist.cluster-label-verification-disabled). "
+                + "A peek receives none: a reply carries no label, so this only matters where ringctl listens."))
+    var clusterLabelVerificationDisabled: Bool?
 
     @Flag(
-        name: [.customLong("tls"), .customLong("memberlist.tls-enabled", withSingleDash: true)],
-        help: "Speak TLS to the seeds (dskit transport only).")
-    var tls = false
+        name: .customLong("tls"), inversion: .prefixedNo, exclusivity: .chooseLast,
+        help: ArgumentHelp(
+            "Speak TLS to the seeds (dskit transport only; dskit's -memberlist.tls-enabled, =false is --no-tls); "
+                + "--no-tls overrides tls_enabled in --config.file."))
+    var tls: Bool?
 
     @Option(
         name: [.customLong("tls-cert-path"), .customLong("memberlist.tls-cert-path", withSingleDash: true)],
@@ -82,12 +83,9 @@ struct ClusterOptions: ParsableArguments {
     var tlsServerName: String?
 
     @Flag(
-        name: [
-            .customLong("tls-insecure-skip-verify"),
-            .customLong("memberlist.tls-insecure-skip-verify", withSingleDash: true),
-        ],
-        help: "Accept any certificate the seeds present (no CA, no name check).")
-    var tlsInsecureSkipVerify = false
+        name: .customLong("tls-insecure-skip-verify"), inversion: .prefixedNo, exclusivity: .chooseLast,
+        help: "Accept any certificate the seeds present (no CA, no name check; -memberlist.tls-insecure-skip-verify).")
+    var tlsInsecureSkipVerify: Bool?
 
     @Option(
         name: .customLong("secret-key-file"),
@@ -109,11 +107,34 @@ struct ClusterOptions: ParsableArguments {
             valueName: "host:port"))
     var dnsServers: [String] = []
 
+    // The service's own dskit flags, pasted with the rest of its command line and rewritten by GoFlags.normalize
+    // (never typed: private). The node flags are the service's identity: --observe and watch use them unless
+    // ringctl's --node-name, --bind-addr... say otherwise; a peek has no node and names them in its note.
+    @Option(name: .customLong("memberlist.nodename"), help: .private) var serviceNodeName: String?
+    @Option(name: .customLong("memberlist.bind-addr"), help: .private) var serviceBindAddresses: [String] = []
+    @Option(name: .customLong("memberlist.bind-port"), help: .private) var serviceBindPort: Int?
+    @Option(name: .customLong("memberlist.advertise-addr"), help: .private) var serviceAdvertiseAddress: String?
+    @Option(name: .customLong("memberlist.advertise-port"), help: .private) var serviceAdvertisePort: Int?
+    // The service's gossip tuning, as written: `lag` shows it beside its advice, as it does the config file's.
+    @Option(name: .customLong("memberlist.gossip-interval"), help: .private) var serviceGossipInterval: String?
+    @Option(name: .customLong("memberlist.gossip-nodes"), help: .private) var serviceGossipNodes: Int?
+    @Option(name: .customLong("memberlist.pullpush-interval"), help: .private) var servicePullPushInterval: String?
+    @Option(name: .customLong("memberlist.retransmit-factor"), help: .private) var serviceRetransmitFactor: Int?
+    /// dskit flags ringctl does not use, as `-name=value`.
+    @Option(name: .customLong("ignored-dskit-flag"), help: .private) var ignoredDskitFlags: [String] = []
+    /// dskit booleans given a value Go rejects (`-memberlist.tls-enabled=yes`).
+    @Option(name: .customLong("invalid-dskit-flag"), help: .private) var invalidDskitFlags: [String] = []
+
     // The checks run with the command, not in `validate()`: argument-parser answers a failed validate() with the
     // help page (exit 0) when any argument, split into single letters, holds an "h", and the single-dash
     // spellings -memberlist.tls-ca-path, -memberlist.tls-cert-path, -memberlist.tls-key-path all do ("path").
     /// Usage errors in the flags alone (the config file is checked in `resolved()`).
     func check(seedHint: String? = nil) throws {
+        if let invalid = invalidDskitFlags.first {
+            let name = invalid.split(separator: "=").first.map(String.init) ?? invalid
+            throw ValidationError(
+                "\(invalid): a boolean flag takes true or false, as in Go: \(name), \(name)=true or \(name)=false.")
+        }
         guard hasClusterSource else {
             throw ValidationError(
                 "Give at least one seed with -j/--join HOST:PORT (repeatable), or a --config.file with join_members"
@@ -123,19 +144,25 @@ struct ClusterOptions: ParsableArguments {
             throw ValidationError("--timeout must be more than 0 and at most 10m, not \(timeout).")
         }
         try Self.validateLabel(clusterLabel ?? "", source: "--cluster-label")
-        if tls && transport == .memberlist {
+        if tls == true && transport == .memberlist {
             throw Self.tlsOverStandardTransport(source: "--tls")
         }
-        let tlsFlags = [
-            ("--tls-cert-path", tlsCertPath), ("--tls-key-path", tlsKeyPath), ("--tls-ca-path", tlsCAPath),
-            ("--tls-server-name", tlsServerName),
-        ].filter { $0.1 != nil }.map(\.0) + (tlsInsecureSkipVerify ? ["--tls-insecure-skip-verify"] : [])
         if configExpandEnv && configFile == nil {
             throw ValidationError("--config.expand-env only applies to a --config.file.")
         }
-        if !tls && configFile == nil, let first = tlsFlags.first {
+        // TLS settings without --tls are a mistake to point out, unless TLS is off on purpose (a pasted
+        // -memberlist.tls-enabled=false beside the service's TLS paths: those are noted as ignored).
+        if tls == nil && configFile == nil, let first = tlsFlags.first {
             throw ValidationError("\(first) has no effect without --tls (-memberlist.tls-enabled).")
         }
+    }
+
+    /// The TLS settings given as flags.
+    private var tlsFlags: [String] {
+        [
+            ("--tls-cert-path", tlsCertPath), ("--tls-key-path", tlsKeyPath), ("--tls-ca-path", tlsCAPath),
+            ("--tls-server-name", tlsServerName),
+        ].filter { $0.1 != nil }.map(\.0) + (tlsInsecureSkipVerify == true ? ["--tls-insecure-skip-verify"] : [])
     }
 
     /// The `--config.file`, read once per call; nil without one.
@@ -158,11 +185,15 @@ struct ClusterOptions: ParsableArguments {
         guard keys.count <= 1 else { throw ValidationError("--from-file reads one ring: give --key at most once.") }
     }
 
-    /// Flags over the config file over the defaults. `seedHint` adds another way out to the missing-seed error.
-    func resolved(seedHint: String? = nil) throws -> ResolvedCluster {
+    /// Flags over the config file over the defaults. `seedHint` adds another way out to the missing-seed error;
+    /// `observing` says whether the command joins (--observe, watch), which decides about the service's node
+    /// flags. Prints the one note naming what of the service's flags and config was ignored.
+    func resolved(seedHint: String? = nil, observing: Bool = false) throws -> ResolvedCluster {
         try check(seedHint: seedHint)
-        let file = try clusterConfigFile()
-        let seeds = join.isEmpty ? (file?.joinMembers ?? []) : join
+        var file = try clusterConfigFile()
+        // dskit's -memberlist.join takes a comma-separated list too (flagext.StringSliceCSVMulti); so does -j.
+        let joinFlags = join.flatMap { $0.split(separator: ",").map(String.init) }
+        let seeds = joinFlags.isEmpty ? (file?.joinMembers ?? []) : joinFlags
         guard !seeds.isEmpty else {
             throw ValidationError(
                 "No seed: \(configFile ?? "the config file") has no memberlist.join_members; give -j/--join HOST:PORT.")
@@ -171,14 +202,26 @@ struct ClusterOptions: ParsableArguments {
         if clusterLabel == nil { try Self.validateLabel(label, source: "memberlist.cluster_label") }
 
         var settings = file?.tlsSettings ?? TLSSettings()
-        if tls { settings.enabled = true }
+        if let tls { settings.enabled = tls }
         if let tlsCertPath { settings.certPath = tlsCertPath }
         if let tlsKeyPath { settings.keyPath = tlsKeyPath }
         if let tlsCAPath { settings.caPath = tlsCAPath }
         if let tlsServerName { settings.serverName = tlsServerName }
-        if tlsInsecureSkipVerify { settings.insecureSkipVerify = true }
+        if let tlsInsecureSkipVerify { settings.insecureSkipVerify = tlsInsecureSkipVerify }
         if settings.enabled && transport == .memberlist {
             throw Self.tlsOverStandardTransport(source: "memberlist.tls_enabled in \(configFile ?? "the config file")")
+        }
+
+        // The pasted gossip tuning overrides the file's, as the service's flags override its YAML.
+        if serviceGossipInterval != nil || serviceGossipNodes != nil || servicePullPushInterval != nil
+            || serviceRetransmitFactor != nil
+        {
+            var tuning = file ?? ClusterConfigFile(path: "the command line")
+            if let serviceGossipInterval { tuning.gossipInterval = serviceGossipInterval }
+            if let serviceGossipNodes { tuning.gossipNodes = serviceGossipNodes }
+            if let servicePullPushInterval { tuning.pullPushInterval = servicePullPushInterval }
+            if let serviceRetransmitFactor { tuning.retransmitFactor = serviceRetransmitFactor }
+            file = tuning
         }
 
         var servers: [String] = []
@@ -187,11 +230,49 @@ struct ClusterOptions: ParsableArguments {
         let peek = PeekConfiguration(
             transport: transport, clusterLabel: label, timeout: timeout.duration, tls: try settings.makeClient(),
             keyring: keyring, keyFiles: secretKeyFiles)
+        printIgnoredNote(observing: observing, tlsEnabled: settings.enabled, file: file)
         return ResolvedCluster(
-            seeds: Seeds(seeds, resolver: ResolverConfiguration(servers: servers)), peek: peek, tls: settings,
+            seeds: Seeds(seeds, resolver: ResolverConfiguration(servers: servers), onOvertaken: SeedNotes.overtaken),
+            peek: peek, tls: settings,
             clusterLabelVerificationDisabled: clusterLabelVerificationDisabled
-                || (file?.clusterLabelVerificationDisabled ?? false),
-            configFile: file)
+                ?? (file?.clusterLabelVerificationDisabled ?? false),
+            configFile: file,
+            serviceNode: ServiceNode(
+                name: serviceNodeName, bindAddress: serviceBindAddresses.first, bindPort: serviceBindPort,
+                advertiseAddress: serviceAdvertiseAddress, advertisePort: serviceAdvertisePort))
+    }
+
+    /// What of the service's flags and config ringctl leaves unused, each as written.
+    func ignoredSettings(observing: Bool, tlsEnabled: Bool, file: ClusterConfigFile?) -> [String] {
+        var flags = ignoredDskitFlags
+        if observing {
+            // ringctl listens on one address: the first.
+            flags += serviceBindAddresses.dropFirst().map { "-memberlist.bind-addr=\($0) (ringctl listens on one)" }
+        } else {
+            let node: [(String, String?)] =
+                [("-memberlist.nodename", serviceNodeName)] + serviceBindAddresses.map { ("-memberlist.bind-addr", $0) }
+                + [
+                    ("-memberlist.bind-port", serviceBindPort.map(String.init)),
+                    ("-memberlist.advertise-addr", serviceAdvertiseAddress),
+                    ("-memberlist.advertise-port", serviceAdvertisePort.map(String.init)),
+                ]
+            flags += node.compactMap { name, value in value.map { "\(name)=\($0) (only with --observe or watch)" } }
+        }
+        if !tlsEnabled {
+            flags += tlsFlags.map { "\($0) (TLS is off)" }
+        }
+        var notes = flags
+        if let file, !file.ignoredKeys.isEmpty {
+            notes.append("from \(file.path): " + file.ignoredKeys.map { "memberlist.\($0)" }.joined(separator: ", "))
+        }
+        return notes
+    }
+
+    private func printIgnoredNote(observing: Bool, tlsEnabled: Bool, file: ClusterConfigFile?) {
+        let ignored = ignoredSettings(observing: observing, tlsEnabled: tlsEnabled, file: file)
+        guard !ignored.isEmpty else { return }
+        Terminal.printError(
+            "ringctl: note: ignored what ringctl does not use: " + ignored.joined(separator: ", "))
     }
 
     private static func validateLabel(_ label: String, source: String) throws {
@@ -217,6 +298,19 @@ struct ResolvedCluster {
     var tls: TLSSettings
     /// Whether inbound label checks are off (flag or file); no peek receives a label.
     var clusterLabelVerificationDisabled: Bool
-    /// The config file's memberlist block, when one was given (gossip tuning for `lag`'s advice).
+    /// The config file's memberlist block, when one was given, with the pasted gossip tuning flags over it
+    /// (`lag`'s advice shows them); only pasted flags: a block of those alone.
     var configFile: ClusterConfigFile?
+    /// The service's node flags pasted with its command line (--observe and watch use them).
+    var serviceNode = ServiceNode()
+}
+
+/// The service's `-memberlist.nodename`, `-memberlist.bind-addr` (the first), `-memberlist.bind-port`,
+/// `-memberlist.advertise-addr` and `-memberlist.advertise-port`, when pasted.
+struct ServiceNode: Hashable {
+    var name: String?
+    var bindAddress: String?
+    var bindPort: Int?
+    var advertiseAddress: String?
+    var advertisePort: Int?
 }
