@@ -24,6 +24,8 @@ let package = Package(
         // C libraries from Debian's -dev packages.
         .systemLibrary(name: "CCares", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        // SIGINT/SIGTERM blocked from load time until ringctl's handler is in place (see SignalCancellation).
+        .target(name: "CEarlySignals"),
 
         // dns+ / dnssrv+ / dnssrvnoa+ parsing and resolution over c-ares, with dskit's semantics.
         .target(name: "Discovery", dependencies: ["CCares"]),
@@ -46,6 +48,7 @@ let package = Package(
             name: "Memberlist",
             dependencies: [
                 "MemberlistWire",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -63,6 +66,7 @@ let package = Package(
         .executableTarget(
             name: "ringctl",
             dependencies: [
+                "CEarlySignals",
                 "Discovery",
                 "DskitKV",
                 "Inspection",

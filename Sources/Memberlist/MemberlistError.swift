@@ -57,7 +57,8 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
         switch self {
         case .undecodableReply, .unexpectedReply, .replyTooLarge, .tlsHandshake, .peerSpeaksTLS, .keyringMismatch:
             return true
-        case .peerClosed(_, _, let received, let transport, _): return transport == .dskit && received == 0
+        // A node that accepts and closes before a byte of reply rejected what we sent (label, key, framing).
+        case .peerClosed(_, _, let received, _, _): return received == 0
         default: return false
         }
     }
@@ -79,7 +80,9 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
                     + "when the cluster label differs: we sent \(sent)"
             }
             if received == 0 {
-                return "\(peer) closed the connection without replying while \(step) (we sent \(sent))"
+                return "\(peer) closed the connection without replying while \(step) (we sent \(sent)); a memberlist "
+                    + "node does that when the cluster label or the gossip key differs, a dskit node when spoken to "
+                    + "with --transport memberlist"
             }
             return "\(peer) closed the connection after \(received) bytes while \(step): the reply is incomplete"
         case .replyTooLarge(let peer, let limit):

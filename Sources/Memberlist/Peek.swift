@@ -97,7 +97,7 @@ public enum Peek {
         } catch let error as MemberlistError {
             throw error
         } catch {
-            throw .io(peer: peer, step: .readReply, reason: "\(error)")
+            throw .io(peer: peer, step: .readReply, reason: SocketErrorText.describe(error))
         }
         guard case .pushPull(let pushPull) = envelope.message else {
             if case .error(let remote) = envelope.message {

@@ -57,12 +57,14 @@ enum ExitStatus: Int32, Comparable {
             case .noSeedAnswered(let failures):
                 self = failures.map { ExitStatus(of: $0.error) }.max() ?? .unavailable
             }
+        case is TransportMismatch:
+            self = .protocolMismatch
         case is SeedResolvedToNothing, is SeedNotTried:
             self = .unavailable
         case let error as ObserverError:
             switch error {
             case .bindFailed: self = .configuration
-            case .invalidAdvertiseAddress: self = .usage
+            case .invalidAdvertiseAddress, .nodeNameTaken: self = .usage
             case .joinRejected: self = .protocolMismatch
             }
         case let error as KVLookupError:
@@ -169,6 +171,9 @@ enum ExitStatus: Int32, Comparable {
         case .peerClosed(_, _, 0, .dskit, _):
             "pass the cluster's -memberlist.cluster-label with --cluster-label (or none if it has none); "
                 + "a plain memberlist cluster needs --transport memberlist; a TLS cluster needs --tls"
+        case .peerClosed(_, _, 0, .memberlist, _):
+            "a Pyroscope, Mimir, Loki or Tempo node speaks dskit's transport: drop --transport memberlist; a plain "
+                + "memberlist cluster may need its --cluster-label or --secret-key-file"
         case .undecodableReply(_, .labelMismatch), .undecodableReply(_, .unknownFrameKind):
             "check --transport (dskit or memberlist) and --cluster-label against the cluster's configuration"
         case .undecodableReply, .unexpectedReply:
@@ -189,9 +194,28 @@ enum ExitStatus: Int32, Comparable {
                 + "memberlist: block, and flags override it"
         }
         guard case .noSeedAnswered(let failures) = error else { return nil }
+        // A probe that found what the seed does answer says exactly what to change.
+        if let mismatch = failures.lazy.compactMap({ $0.error as? TransportMismatch }).first {
+            return transportHint(mismatch)
+        }
         // The hint for the failure that decided the exit status.
         let worst = failures.max { ExitStatus(of: $0.error) < ExitStatus(of: $1.error) }
         return (worst?.error as? MemberlistError).flatMap(memberlistHint)
+    }
+
+    private static func transportHint(_ mismatch: TransportMismatch) -> String {
+        var changes: [String] = []
+        if mismatch.answers != mismatch.spoken {
+            changes.append(mismatch.answers == .memberlist
+                ? "add --transport memberlist (a plain memberlist cluster)"
+                : "drop --transport memberlist (dskit's transport is the default)")
+        }
+        if mismatch.answersLabel != mismatch.sentLabel {
+            changes.append(mismatch.answersLabel.isEmpty
+                ? "drop --cluster-label \"\(mismatch.sentLabel)\" (the cluster uses none)"
+                : "use --cluster-label \"\(mismatch.answersLabel)\"")
+        }
+        return changes.joined(separator: " and ")
     }
 
     /// Prints `ringctl: <message>` and `hint: <what to do>` to stderr.
@@ -206,13 +230,20 @@ enum ExitStatus: Int32, Comparable {
 }
 
 extension AsyncParsableCommand {
-    /// Runs a command body; errors from the libraries are printed once and mapped to the shared statuses.
-    func reportingErrors(_ body: () async throws -> ExitStatus) async throws {
+    /// Runs a command body in a task that SIGINT and SIGTERM cancel; errors from the libraries are printed once
+    /// and mapped to the shared statuses, an interruption before there was an answer exits 130.
+    func reportingErrors(_ body: @escaping @Sendable () async throws -> ExitStatus) async throws {
         let status: ExitStatus
         do {
-            status = try await body()
+            status = try await SignalCancellation.run(body)
         } catch let exit as ExitCode {
             throw exit
+        } catch let ended as ObserverEnded {
+            // A transient join that failed or was interrupted: say whether the cluster ever heard of us.
+            LeaveReporting.printEnded(ended)
+            if ended.underlying is CancellationError { throw ExitCode(130) }
+            ExitStatus.printDiagnostic(ended.underlying)
+            throw ExitStatus(of: ended.underlying).exitCode
         } catch is CancellationError {
             // Ctrl-C or SIGTERM before there was an answer: the shell's convention for SIGINT.
             Terminal.printError("ringctl: interrupted")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Ringctl: AsyncParsableCommand {
@@ -36,4 +37,32 @@ struct Ringctl: AsyncParsableCommand {
         version: version,
         subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self]
     )
+
+    /// argument-parser's main, with ringctl's own shape for usage errors (`ringctl: …` + `hint:`, exit 64) and
+    /// SIGINT/SIGTERM handled from the first instruction on (see `SignalCancellation`).
+    static func main() async {
+        SignalCancellation.install()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let usage = UsageErrors.beforeParsing(arguments) { UsageErrors.fail(usage) }
+        do {
+            // dskit's flags in Go's syntax (-memberlist.tls-enabled=false, unused flags) become ringctl's spellings.
+            var command = try parseAsRoot(GoFlags.normalize(arguments).arguments)
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            // The command printed its own diagnostic already (ExitStatus.printDiagnostic).
+            Foundation.exit(code.rawValue)
+        } catch {
+            guard exitCode(for: error) != .success else {
+                // --help, --version: argument-parser's text, on stdout, status 0.
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            UsageErrors.fail(UsageErrors.shape(message(for: error), arguments: arguments))
+        }
+        Foundation.exit(0)
+    }
 }

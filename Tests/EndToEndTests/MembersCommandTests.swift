@@ -43,7 +43,7 @@ struct MembersCommandTests {
         let table = try RingctlBinary.run(
             ["members", "--transport", "memberlist", "-memberlist.join", "127.0.0.1:\(peers[0].port)"])
         #expect(table.status == 0, "stderr: \(table.stderr)")
-        #expect(table.stdout.contains("alive: 3"))
+        #expect(table.stdout.contains("\n3 alive, from 127.0.0.1:\(peers[0].port) (memberlist transport)"))
         for peer in peers {
             let status = try #require(peer.status())
             #expect(Set(status.members.map(\.name)) == ["node-1", "node-2", "node-3"], "\(peer.name): \(status)")
@@ -59,31 +59,72 @@ struct MembersCommandTests {
         #expect(result.stdout.contains("0 keys, from 127.0.0.1:\(peer.port)"))
     }
 
-    @Test("--timeout bounds the whole search: a refused seed, then a silent one that uses up the rest, then one never tried")
-    func silentSeed() throws {
-        let silent = try LoopbackSocket(.tcp)
-        defer { silent.close() }
-        let later = try LoopbackSocket(.tcp)
-        defer { later.close() }
+    @Test("--timeout bounds the whole search: each silent seed gets a head start, then the next runs beside it; seeds reached after the budget are not tried")
+    func silentSeeds() throws {
+        // 300ms: head starts of 100ms, so the silent seeds start at 0, 100 and 200ms; the fifth (400ms) is never
+        // reached. The fourth starts about when the budget ends: which of the two it reports is not asserted.
+        let silent = try (0..<5).map { _ in try LoopbackSocket(.tcp) }
+        defer { silent.forEach { $0.close() } }
         let refused = try LoopbackSocket.freePort(.tcp)
-        let result = try RingctlBinary.run([
-            "members", "-j", "127.0.0.1:\(refused)", "-j", "127.0.0.1:\(silent.port)", "-j", "127.0.0.1:\(later.port)",
-            "--timeout", "300ms",
-        ])
+        let result = try RingctlBinary.run(
+            ["members", "-j", "127.0.0.1:\(refused)"] + silent.flatMap { ["-j", "127.0.0.1:\($0.port)"] }
+                + ["--timeout", "300ms"])
         #expect(result.status == 69, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("no seed answered"))
         #expect(result.stderr.contains("127.0.0.1:\(refused) refused the connection"))
-        #expect(result.stderr.contains("127.0.0.1:\(silent.port) did not answer within 300ms while reading the push/pull reply"))
-        #expect(result.stderr.contains("127.0.0.1:\(later.port): not tried: the 300ms --timeout ran out"), "\(result.stderr)")
+        for socket in silent.prefix(3) {
+            #expect(result.stderr.contains("127.0.0.1:\(socket.port) did not answer within 300ms"), "\(result.stderr)")
+        }
+        #expect(result.stderr.contains("127.0.0.1:\(silent[4].port): not tried: the 300ms --timeout ran out"), "\(result.stderr)")
+        // Listed in seed order, whatever order they failed in.
+        let positions = ([refused] + silent.map(\.port)).compactMap { result.stderr.range(of: "127.0.0.1:\($0)")?.lowerBound }
+        #expect(positions.count == 6 && positions == positions.sorted(), "\(result.stderr)")
     }
 
-    @Test("a memberlist seed that closes at once: a clear error, exit 69")
+    @Test("a wedged first seed (accepts, never answers) does not starve a healthy one: it answers, and stderr names the wedged one")
+    func wedgedSeedThenHealthy() throws {
+        let peer = try GoPeer(name: "healthy")
+        defer { peer.stop() }
+        let wedged = try LoopbackSocket(.tcp)
+        defer { wedged.close() }
+        let result = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "-j", "127.0.0.1:\(wedged.port)", "-j", peer.address, "-o", "json",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.seed == peer.address)
+        #expect(report.members.map(\.name) == ["healthy"])
+        #expect(result.stderr.contains("127.0.0.1:\(wedged.port) had not answered after 1s"), "\(result.stderr)")
+        #expect(wedged.pendingConnections() == 1)
+    }
+
+    @Test("a first seed that answers is the only one dialled: the peek stays one connection, and the answer is always the first seed's")
+    func firstSeedAnswersAlone() throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let untouched = try LoopbackSocket(.tcp)
+        defer { untouched.close() }
+        for _ in 0..<3 {
+            let result = try RingctlBinary.run([
+                "members", "--transport", "memberlist", "-j", peers[0].address, "-j", "127.0.0.1:\(untouched.port)",
+                "-j", peers[1].address, "-o", "json",
+            ])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            #expect(report.seed == peers[0].address)
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+        }
+        #expect(untouched.pendingConnections() == 0)
+    }
+
+    @Test("a memberlist seed that accepts and closes at once rejected what we sent: exit 76 naming the likely causes")
     func closingSeed() throws {
         let closing = try LoopbackResponder(reply: [])
         defer { closing.close() }
         let result = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", closing.address])
-        #expect(result.status == 69, "stderr: \(result.stderr)")
+        #expect(result.status == 76, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("\(closing.address) closed the connection without replying"))
+        #expect(result.stderr.contains("hint: a Pyroscope, Mimir, Loki or Tempo node speaks dskit's transport"), "\(result.stderr)")
     }
 
     @Test("a dskit seed that closes at once: label mismatch named as the likely cause, exit 76")
@@ -206,5 +247,54 @@ struct MembersCommandTests {
         let result = try RingctlBinary.run(["members"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("-j/--join"))
+    }
+
+    // MARK: - The headline and the JSON shape (issue 8, item 13)
+
+    @Test("the headline counts live members first (as dskit's page counts Members), then the left ones and the total")
+    func headlineLiveFirst() async throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        // A transient join leaves a `left` entry (memberlist 0.2.2 keeps it for good).
+        let observe = try RingctlBinary.run([
+            "members", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--observe", "1s",
+            "--bind-addr", "127.0.0.1", "--node-name", "ringctl-e2e-headline",
+        ])
+        #expect(observe.status == 0, "stderr: \(observe.stderr)")
+        let peek = ["members", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)"]
+        try await eventually("the seed to list ringctl as left", deadline: .seconds(10)) {
+            try RingctlBinary.run(peek).stdout.contains("ringctl-e2e-headline")
+        }
+        let table = try RingctlBinary.run(peek)
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.last == "3 alive, 1 left (4 members), from 127.0.0.1:\(peers[0].port) (memberlist transport)",
+                "stdout: \(table.stdout)")
+        #expect(!table.stdout.contains("alive: "), "the per-state lines are gone: \(table.stdout)")
+    }
+
+    @Test("-o json: every member has the same keys; role and zone are null without dskit metadata, set with it")
+    func jsonKeys() throws {
+        let plain = try GoPeer(name: "plain")
+        defer { plain.stop() }
+        let zoned = try GoPeer.dskit(name: "zoned", zone: "zone-b")
+        defer { zoned.stop() }
+        let keys: Set<String> = [
+            "name", "address", "state", "incarnation", "protocol_versions", "delegate_versions", "role", "zone",
+            "meta_bytes",
+        ]
+        for (peer, transport) in [(plain, "memberlist"), (zoned, "dskit")] {
+            let result = try RingctlBinary.run(["members", "--transport", transport, "-j", peer.address, "-o", "json"])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+            let member = try #require((object["members"] as? [[String: Any]])?.first)
+            #expect(Set(member.keys) == keys, "\(transport): \(result.stdout)")
+            if peer === plain {
+                #expect(member["role"] is NSNull && member["zone"] is NSNull, "\(result.stdout)")
+            } else {
+                #expect(member["role"] as? String == "member" && member["zone"] as? String == "zone-b",
+                        "\(result.stdout)")
+            }
+        }
     }
 }

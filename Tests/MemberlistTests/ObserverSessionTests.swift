@@ -117,8 +117,14 @@ struct ObserverSessionTests {
             try await eventually("the node to receive the leave") { await !Self.deaths(received).isEmpty }
             return outcome
         }
+        // The join, then (after the leave) the confirmation: a push/pull as a peek sends it, with no node of ours.
         let streams = await received.streams
-        #expect(streams.count == 1)
+        #expect(streams.count == 2)
+        guard case .pushPull(let confirmation) = streams.last?.message else {
+            Issue.record("expected a confirming push/pull, got \(streams)")
+            return
+        }
+        #expect(!confirmation.join && confirmation.nodes.isEmpty && confirmation.userState.isEmpty)
         guard case .pushPull(let request) = streams.first?.message else {
             Issue.record("expected a push/pull, got \(streams)")
             return

@@ -119,7 +119,8 @@ struct PeekTests {
             Issue.record("expected peerClosed, got \(String(describing: error))")
             return
         }
-        #expect(error?.isProtocolMismatch == false)
+        // It accepted and closed without a byte: it rejected what we sent (label, key or framing).
+        #expect(error?.isProtocolMismatch == true)
     }
 
     @Test("a listener that replies with garbage: undecodable reply")

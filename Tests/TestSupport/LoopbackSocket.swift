@@ -43,6 +43,23 @@ public final class LoopbackSocket: @unchecked Sendable {
     /// The socket's descriptor (-1 once closed).
     public var descriptor: Int32 { fd }
 
+    /// How many connections wait in the (never accepted) backlog of a TCP socket: each is accepted now, without
+    /// blocking, and closed.
+    public func pendingConnections() -> Int {
+        guard fd >= 0 else { return 0 }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        var count = 0
+        while true {
+            let connection = accept(fd, nil, nil)
+            guard connection >= 0 else { break }
+            _ = Glibc.close(connection)
+            count += 1
+        }
+        _ = fcntl(fd, F_SETFL, flags)
+        return count
+    }
+
     public func close() {
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1

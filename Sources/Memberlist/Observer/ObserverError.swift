@@ -9,6 +9,14 @@ public enum ObserverError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidAdvertiseAddress(String)
     /// A seed answered the join with something other than its push/pull state.
     case joinRejected(peer: String, message: String)
+    /// A live member of the cluster (as the seed's list holds it) already has the node name we were given.
+    case nodeNameTaken(name: String, peer: String, holder: String, state: String)
+
+    /// True when trying another seed cannot help (the error is about our own node, not the seed).
+    public var endsTheSearch: Bool {
+        if case .nodeNameTaken = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -18,6 +26,9 @@ public enum ObserverError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\"\(text)\" cannot be advertised to the cluster: give an IPv4 or IPv6 address"
         case .joinRejected(let peer, let message):
             return "\(peer) answered the join with \(message)"
+        case .nodeNameTaken(let name, let peer, let holder, let state):
+            return "node name \"\(name)\" belongs to a member of the cluster (\(holder), \(state) in \(peer)'s list): "
+                + "ringctl will not join under it, and sent no leave in its name"
         }
     }
 
@@ -30,6 +41,9 @@ public enum ObserverError: Error, Hashable, Sendable, CustomStringConvertible {
             return "pass --advertise-addr with an IP address the cluster's nodes can reach"
         case .joinRejected:
             return "check --transport, --cluster-label and the gossip key against the cluster's configuration"
+        case .nodeNameTaken:
+            return "give --node-name (-memberlist.nodename) a name no member uses, or leave it out for "
+                + "ringctl-<host>-<random>; a service's own -memberlist.nodename is that service's, not ringctl's"
         }
     }
 }

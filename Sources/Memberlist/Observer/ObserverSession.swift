@@ -1,4 +1,5 @@
 import MemberlistWire
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -30,6 +31,11 @@ public enum ObserverEvent: Hashable, Sendable {
     case problem(String)
 }
 
+/// How far a join got: whether our alive state may have reached the seed.
+private enum JoinProgress {
+    case connecting, written, abandoned
+}
+
 /// What the join with one seed gave.
 public struct JoinResult: Hashable, Sendable {
     /// The seed that answered.
@@ -58,6 +64,49 @@ public struct LeaveOutcome: Hashable, Sendable {
     public var failures: [LeaveFailure]
     /// The node that left; nil when the session never announced itself (no leave was needed).
     public var node: String?
+    /// How the seed lists us after the leave (nil when no leave was sent).
+    public var confirmation: LeaveConfirmation?
+
+    /// An outcome.
+    public init(sentTo: [String], failures: [LeaveFailure], node: String?, confirmation: LeaveConfirmation? = nil) {
+        self.sentTo = sentTo
+        self.failures = failures
+        self.node = node
+        self.confirmation = confirmation
+    }
+}
+
+extension LeaveOutcome {
+    /// The seed listed us after the leave (left, or still alive): the cluster had merged our join.
+    var clusterKnewUs: Bool {
+        switch confirmation {
+        case .left?, .stillListed?: true
+        default: false
+        }
+    }
+}
+
+/// What the seed said of our node after the leave (one push/pull, as a peek).
+public enum LeaveConfirmation: Hashable, Sendable {
+    /// The seed lists us left (or dead); `resent` counts the extra leaves it took.
+    case left(seed: String, state: NodeState, resent: Int)
+    /// The seed does not list us at all: it never merged our join.
+    case notListed(seed: String)
+    /// The seed still lists us in `state` after every resend: the cluster may suspect and then fail us.
+    case stillListed(seed: String, state: NodeState)
+    /// The seed could not be asked.
+    case unchecked(seed: String, reason: String)
+}
+
+/// How an observer session ended when its body failed, and whether it left: thrown by `withObserver` around the
+/// body's error (`underlying`) whenever the session may have announced itself, or was interrupted.
+public struct ObserverEnded: Error, Sendable {
+    /// What ended the body (`CancellationError` for Ctrl-C or SIGTERM).
+    public var underlying: any Error
+    /// Where the leave went (`node` nil: nothing was ever sent in our name).
+    public var leave: LeaveOutcome
+    /// The node name the session would have joined under.
+    public var nodeName: String
 }
 
 /// The body's result and how the leave went.
@@ -117,7 +166,7 @@ public func withObserver<Value: Sendable>(
                             }
                         } catch {
                             // Without UDP we stop answering pings: say so rather than end quietly.
-                            await session.noteProblem("the UDP listener stopped: \(error)")
+                            await session.noteProblem("the UDP listener stopped: \(SocketErrorText.describe(error))")
                         }
                     }
                 }
@@ -131,6 +180,9 @@ public func withObserver<Value: Sendable>(
                 let leave = await Task { await session.leave() }.value
                 await session.finish()
                 group.cancelAll()
+                if case .failure(let error) = result, error is CancellationError || leave.clusterKnewUs {
+                    throw ObserverEnded(underlying: error, leave: leave, nodeName: configuration.nodeName)
+                }
                 return ObserverOutcome(value: try result.get(), leave: leave)
             }
         } catch {
@@ -171,6 +223,8 @@ public actor ObserverSession {
     private var userState: [UInt8] = []
     /// Peers that may have merged our alive state: seeds we wrote our push/pull to.
     private var contacted: [String] = []
+    /// A live member holds our node name: nothing may be sent in it (no leave).
+    private var nameTaken = false
     private var nextSeqNo = UInt32.random(in: 0...UInt32.max / 2)
     private var relays: [UInt32: Relay] = [:]
     private var problemCount = 0
@@ -200,29 +254,72 @@ public actor ObserverSession {
     /// Joins through `peer` ("host:port"): push/pull with Join: true carrying our alive node state only. Merges the
     /// seed's member list; its user state is kept (see `snapshot()`) and reported as an event.
     public func join(peer: String) async throws -> JoinResult {
-        if !contacted.contains(peer) { contacted.append(peer) }  // it may merge us even if its reply never comes
         let existing = table?.local
         let configuration = self.configuration
         let boundPort = self.boundPort
         let framing = self.framing
-        let (envelope, localAddress) = try await StreamExchange.run(
-            peer: peer, framing: framing, timeout: configuration.timeout
-        ) { localAddress throws in
-            let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
-            let pushPull = PushPull(join: true, nodes: [me.pushNodeState], userState: [])
-            return try framing.dialerBytes(.pushPull(pushPull))
+        // Once our alive state is on its way the seed may merge it, so from then on the exchange is not cut short
+        // by cancellation (Ctrl-C): it ends by its own deadline, and we learn whether we are in the cluster and
+        // whom the leave must reach. Cancelled before that, nothing is written: the cluster never heard of us.
+        // (Cut short after the write, the seed merged us after our leave had arrived: a dead message for a node it
+        // did not know yet is dropped, and the cluster later suspected and failed the vanished node.)
+        let progress = NIOLockedValueBox(JoinProgress.connecting)
+        let exchange = Task {
+            try await StreamExchange.run(peer: peer, framing: framing, timeout: configuration.timeout) {
+                localAddress throws in
+                let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
+                let pushPull = PushPull(join: true, nodes: [me.pushNodeState], userState: [])
+                let bytes = try framing.dialerBytes(.pushPull(pushPull))
+                let proceed = progress.withLockedValue { state in
+                    guard state == .connecting else { return false }
+                    state = .written
+                    return true
+                }
+                guard proceed else { throw CancellationError() }
+                return bytes
+            }
         }
+        func noteWritten() {
+            // It may merge us even if its reply never comes: the leave must reach it.
+            if progress.withLockedValue({ $0 }) == .written, !contacted.contains(peer) { contacted.append(peer) }
+        }
+        let (envelope, localAddress): (StreamEnvelope, SocketAddress?)
+        do {
+            (envelope, localAddress) = try await withTaskCancellationHandler {
+                try await exchange.value
+            } onCancel: {
+            let abandon = progress.withLockedValue { state in
+                guard state == .connecting else { return false }
+                state = .abandoned
+                return true
+            }
+                if abandon { exchange.cancel() }
+            }
+        } catch {
+            noteWritten()
+            throw error
+        }
+        noteWritten()
+        if progress.withLockedValue({ $0 }) == .abandoned { throw CancellationError() }
         guard case .pushPull(let reply) = envelope.message else {
             if case .error(let remote) = envelope.message {
                 throw ObserverError.joinRejected(peer: peer, message: "an error: \(remote.error)")
             }
             throw ObserverError.joinRejected(peer: peer, message: "a \(envelope.message.type) message")
         }
-        if table == nil {
-            table = MemberTable(
-                local: try existing
-                    ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress))
+        let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
+        // A live member already has our name (`--node-name` of a real node, pasted from its flags): the seed kept
+        // its own entry (memberlist drops an alive for a known name from another address), and a leave in that
+        // name would tell the cluster the real node left. Refuse, and never speak in that name again.
+        if let holder = reply.nodes.first(where: { $0.name == me.name && ($0.state == .alive || $0.state == .suspect) }),
+            holder.address.ipv4Mapped != me.address.ipv4Mapped || holder.port != me.port
+        {
+            nameTaken = true
+            let address = holder.address.hostPort(holder.port)
+            throw ObserverError.nodeNameTaken(
+                name: me.name, peer: peer, holder: address, state: holder.state == .alive ? "alive" : "suspect")
         }
+        if table == nil { table = MemberTable(local: me) }
         seed = peer
         apply(.pushPull(reply.nodes))
         userState = reply.userState
@@ -420,7 +517,7 @@ public actor ObserverSession {
             } catch let error as MemberlistError {
                 throw error
             } catch {
-                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+                throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
             }
         case .dskit:
             let sender = await advertisedAddress
@@ -428,7 +525,7 @@ public actor ObserverSession {
             do {
                 frame = try DskitPacket(senderAddress: sender, payload: payload).encoded()
             } catch {
-                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+                throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
             }
             let channel = try await OutgoingConnection.dial(
                 peer, timeout: timeout, tls: configuration.tls, deadline: deadline)
@@ -445,7 +542,7 @@ public actor ObserverSession {
             } catch let error as MemberlistError {
                 throw error
             } catch {
-                throw .io(peer: peer, step: .sendPacket, reason: "\(error)")
+                throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
             }
         }
     }
@@ -507,7 +604,7 @@ public actor ObserverSession {
                 }
             }
         } catch {
-            record("connection from \(peer): \(error)")
+            record("connection from \(peer): \(SocketErrorText.describe(error))")
         }
     }
 
@@ -565,11 +662,16 @@ public actor ObserverSession {
     /// Announces our leave to every live member (and every seed we wrote to) and waits until each packet is
     /// written or the leave timeout passes.
     func leave() async -> LeaveOutcome {
+        if nameTaken { return LeaveOutcome(sentTo: [], failures: [], node: nil) }
         guard var table, !table.isLeaving else {
             // Never joined: only seeds that may have merged us need telling, and they know no incarnation but 1.
             guard !contacted.isEmpty, self.table == nil else { return LeaveOutcome(sentTo: [], failures: [], node: nil) }
             let name = configuration.nodeName
-            return await announce(DeadMessage(incarnation: 1, node: name, from: name), to: contacted)
+            let dead = DeadMessage(incarnation: 1, node: name, from: name)
+            let deadline = ContinuousClock.now.advanced(by: configuration.leaveTimeout)
+            var outcome = await announce(dead, to: contacted, by: deadline)
+            outcome.confirmation = await confirm(dead, to: contacted, by: deadline, outcome: &outcome)
+            return outcome
         }
         let dead = table.leave()
         self.table = table
@@ -580,10 +682,52 @@ public actor ObserverSession {
         for peer in contacted where !targets.contains(peer) {
             targets.append(peer)
         }
-        return await announce(dead, to: targets)
+        let deadline = ContinuousClock.now.advanced(by: configuration.leaveTimeout)
+        var outcome = await announce(dead, to: targets, by: deadline)
+        outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
+        return outcome
     }
 
-    private func announce(_ dead: DeadMessage, to targets: [String]) async -> LeaveOutcome {
+    /// Asks the seed (one push/pull, as a peek) how it lists us after the leave. A seed that still lists us alive
+    /// got our dead message before it merged our join (memberlist answers a push/pull before merging it, and
+    /// drops a dead message for a node it does not know yet): the leave is sent again, a few times, within the
+    /// leave's deadline.
+    private func confirm(
+        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant, outcome: inout LeaveOutcome
+    ) async -> LeaveConfirmation? {
+        guard let seed = seed ?? contacted.first else { return nil }
+        var peek = PeekConfiguration(
+            transport: configuration.transport, clusterLabel: configuration.clusterLabel,
+            timeout: configuration.leaveTimeout, tls: configuration.tls, keyring: configuration.keyring)
+        peek.deadline = deadline
+        var resent = 0
+        while true {
+            let listed: PeekResult
+            do {
+                listed = try await Peek.run(peer: seed, configuration: peek)
+            } catch {
+                return .unchecked(seed: seed, reason: "\(error)")
+            }
+            guard let entry = listed.nodes.first(where: { $0.name == dead.node }) else {
+                return .notListed(seed: seed)
+            }
+            if entry.state == .left || entry.state == .dead {
+                return .left(seed: seed, state: entry.state, resent: resent)
+            }
+            guard resent < 5, ContinuousClock.now.duration(to: deadline) > .milliseconds(200) else {
+                return .stillListed(seed: seed, state: entry.state)
+            }
+            resent += 1
+            try? await Task.sleep(for: .milliseconds(50 * resent))
+            let again = await announce(dead, to: targets, by: deadline)
+            outcome.sentTo = Array(Set(outcome.sentTo + again.sentTo)).sorted()
+        }
+    }
+
+    private func announce(
+        _ dead: DeadMessage, to targets: [String],
+        by deadline: ContinuousClock.Instant = .now.advanced(by: .seconds(3))
+    ) async -> LeaveOutcome {
         var packets: [(String, [UInt8])] = []
         var failures: [LeaveFailure] = []
         for target in targets {
@@ -591,11 +735,10 @@ public actor ObserverSession {
             do {
                 packets.append((target, try packetBytes(.dead(dead), node: name)))
             } catch {
-                failures.append(LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: "\(error)")))
+                failures.append(LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: SocketErrorText.describe(error))))
             }
         }
         let timeout = configuration.leaveTimeout
-        let deadline = ContinuousClock.now.advanced(by: timeout)
         let results = await withTaskGroup(of: LeaveFailure?.self) { group in
             for (target, bytes) in packets {
                 group.addTask {
@@ -610,7 +753,7 @@ public actor ObserverSession {
                     } catch let error as MemberlistError {
                         return LeaveFailure(peer: target, error: error)
                     } catch {
-                        return LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: "\(error)"))
+                        return LeaveFailure(peer: target, error: .io(peer: target, step: .sendPacket, reason: SocketErrorText.describe(error)))
                     }
                 }
             }
@@ -682,7 +825,7 @@ public actor ObserverSession {
                         }
                     }
             } catch {
-                throw ObserverError.bindFailed(address: "\(host):\(configuration.bindPort) (TCP)", reason: "\(error)")
+                throw ObserverError.bindFailed(address: "\(host):\(configuration.bindPort) (TCP)", reason: SocketErrorText.describe(error))
             }
             guard configuration.transport == .memberlist else { return (server, nil) }
             let port = server.channel.localAddress?.port ?? configuration.bindPort
@@ -696,7 +839,7 @@ public actor ObserverSession {
                     }
                 return (server, datagrams)
             } catch {
-                lastError = .bindFailed(address: "\(host):\(port) (UDP)", reason: "\(error)")
+                lastError = .bindFailed(address: "\(host):\(port) (UDP)", reason: SocketErrorText.describe(error))
                 // Finish what the listener may already have accepted (NIO traps on a dropped one), then close.
                 try? await server.executeThenClose { connections in
                     try? await server.channel.close()

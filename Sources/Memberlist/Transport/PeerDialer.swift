@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -18,11 +19,20 @@ public enum PeerDialer {
             1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
         let serverHostname = tls?.serverHostname(forHost: host)
         let connected: (NIOAsyncChannel<ByteBuffer, ByteBuffer>, EventLoopFuture<Void>?)
+        // NIO's connect does not end when the task is cancelled (a seed overtaken by another, Ctrl-C): closing
+        // the half-open channel does, so an abandoned dial to a black hole never outlives its caller.
+        let connecting = NIOLockedValueBox<(channel: (any Channel)?, cancelled: Bool)>((nil, false))
         do {
-            connected = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            connected = try await withTaskCancellationHandler {
+                try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.milliseconds(milliseconds))
                 .connect(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
+                    let cancelled = connecting.withLockedValue { state in
+                        state.channel = channel
+                        return state.cancelled
+                    }
+                    if cancelled { channel.close(promise: nil) }
+                    return channel.eventLoop.makeCompletedFuture {
                         var handshake: EventLoopFuture<Void>?
                         if let tls {
                             let promise = channel.eventLoop.makePromise(of: Void.self)
@@ -35,7 +45,15 @@ public enum PeerDialer {
                         return (async, handshake)
                     }
                 }
+            } onCancel: {
+                let channel = connecting.withLockedValue { state in
+                    state.cancelled = true
+                    return state.channel
+                }
+                channel?.close(promise: nil)
+            }
         } catch {
+            if Task.isCancelled { throw .connectFailed(peer: peer, reason: "the dial was abandoned (interrupted)") }
             throw connectError(error, peer: peer, host: host, timeout: timeout)
         }
         let (channel, handshake) = connected
@@ -78,11 +96,11 @@ public enum PeerDialer {
             if let dnsError = error.dnsAError ?? error.dnsAAAAError, errors.isEmpty {
                 return .connectFailed(peer: peer, reason: "cannot resolve \(host): \(dnsError)")
             }
-            return .connectFailed(peer: peer, reason: errors.map { "\($0)" }.joined(separator: "; "))
+            return .connectFailed(peer: peer, reason: errors.map(SocketErrorText.describe).joined(separator: "; "))
         case let error as IOError where error.errnoCode == ECONNREFUSED:
             return .connectionRefused(peer: peer)
         default:
-            return .connectFailed(peer: peer, reason: "\(error)")
+            return .connectFailed(peer: peer, reason: SocketErrorText.describe(error))
         }
     }
 }

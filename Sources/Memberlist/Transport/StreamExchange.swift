@@ -94,8 +94,10 @@ enum StreamExchange {
             throw error
         } catch let error as ObserverError {
             throw error
+        } catch let error as CancellationError {
+            throw error
         } catch {
-            throw MemberlistError.io(peer: peer, step: .readReply, reason: "\(error)")
+            throw MemberlistError.io(peer: peer, step: .readReply, reason: SocketErrorText.describe(error))
         }
     }
 }
@@ -131,7 +133,14 @@ enum StreamReading {
             do {
                 chunk = try await iterator.next()
             } catch {
-                throw MemberlistError.io(peer: peer, step: step, reason: "\(error)")
+                // A peer that closes with our bytes unread resets the connection: for us it closed, as a dskit
+                // node does on a label it does not accept.
+                if SocketErrorText.isReset(error) {
+                    throw MemberlistError.peerClosed(
+                        peer: peer, step: step, received: received.count, transport: framing.transport,
+                        label: framing.clusterLabel)
+                }
+                throw MemberlistError.io(peer: peer, step: step, reason: SocketErrorText.describe(error))
             }
             guard let chunk else {
                 throw MemberlistError.peerClosed(

@@ -1,0 +1,63 @@
+import Inspection
+import Memberlist
+
+/// What a transient join tells the user about its leave, on stderr: whether the cluster ever heard of ringctl,
+/// and whether the seed lists it as left afterwards.
+enum LeaveReporting {
+    /// After an interrupted or failed join (the body's own error is reported after this).
+    static func printEnded(_ ended: ObserverEnded) {
+        let interrupted = ended.underlying is CancellationError
+        guard let node = ended.leave.node else {
+            Terminal.printError(
+                "ringctl: \(interrupted ? "interrupted before the join was sent" : "the join was never sent"): "
+                    + "nothing was announced to the cluster, no leave needed")
+            return
+        }
+        let start = interrupted ? "interrupted: " : ""
+        Terminal.printError("ringctl: \(start)\(summary(node: node, ended.leave))")
+        for line in warnings(ended.leave) { Terminal.printError(line) }
+    }
+
+    /// After a transient join that ran its course: only what went wrong (the table or event stream says the rest).
+    static func printWarnings(_ leave: LeaveOutcome) {
+        for line in warnings(leave) { Terminal.printError(line) }
+        guard let node = leave.node, let confirmation = leave.confirmation else { return }
+        if case .left = confirmation { return }
+        Terminal.printError("ringctl: warning: \(summary(node: node, leave))")
+    }
+
+    /// "ringctl joined as NAME and left: SEED lists it as left".
+    static func summary(node: String, _ leave: LeaveOutcome) -> String {
+        let sent = "sent its leave as \(node) to \(Plural.count(leave.sentTo.count, "member"))"
+        switch leave.confirmation {
+        case .left(let seed, let state, let resent)?:
+            let again = resent == 0 ? "" : " (after \(Plural.count(resent, "more leave")): the seed had not merged the join yet)"
+            return "\(sent); \(seed) lists it as \(state)\(again)"
+        case .notListed(let seed)?:
+            return "\(sent); \(seed) does not list it (the join never reached its member list)"
+        case .stillListed(let seed, let state)?:
+            return "\(sent), but \(seed) still lists it as \(state): the cluster may mark it suspect, then dead"
+        case .unchecked(let seed, let reason)?:
+            return "\(sent); could not ask \(seed) how it lists it now: \(reason)"
+        case nil:
+            return sent
+        }
+    }
+
+    /// One line per member the leave did not reach.
+    static func warnings(_ leave: LeaveOutcome) -> [String] {
+        leave.failures.map { "ringctl: warning: the leave did not reach \($0.peer): \($0.error)" }
+    }
+}
+
+/// Notes about the seed search, on stderr.
+enum SeedNotes {
+    /// A seed that had not answered within its head start when a later one did: worth knowing, it may be wedged.
+    @Sendable static func overtaken(_ note: SeedsOvertaken) {
+        let silent = note.silent.count == 1 ? note.silent[0] : note.silent.joined(separator: ", ")
+        Terminal.printError(
+            "ringctl: note: \(silent) had not answered after \(MemberlistError.format(note.headStart)); "
+                + "\(note.answered), tried beside it, answered first (a seed that accepts and never answers may be "
+                + "wedged)")
+    }
+}

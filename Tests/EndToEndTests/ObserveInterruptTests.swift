@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `members --observe` and `watch` interrupted at many points of the join (SIGINT and SIGTERM) against real
+/// dskit-shaped and memberlist peers: ringctl either never announced itself or left, and says which on stderr;
+/// and a `--node-name` that a live member holds is refused without a word sent in its name.
+@Suite(
+    "ringctl --observe interrupted, and node names (the binary)",
+    .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
+)
+struct ObserveInterruptTests {
+    /// One interrupted run: its node name, what it said, how it exited.
+    struct Run {
+        let name: String
+        let signal: Int32
+        let delay: Duration
+        let status: Int32
+        /// stdout and stderr (an observation cut short still prints its table, with the leave under it).
+        let output: String
+        /// Killed by the signal before any of ringctl's code ran (while the dynamic loader still works: the one
+        /// window left before the handler; nothing can have been sent).
+        var killedBeforeStart: Bool { status == 128 + signal && output.isEmpty }
+        /// ringctl says nothing was announced, or never started.
+        var neverAnnounced: Bool { killedBeforeStart || output.contains("nothing was announced to the cluster") }
+    }
+
+    /// Starts `arguments` + a fresh node name, signals it after each delay in turn, and collects every run.
+    static func interrupt(_ arguments: [String], tag: String, delays: [Duration]) throws -> [Run] {
+        var runs: [Run] = []
+        for (index, delay) in delays.enumerated() {
+            let name = "ringctl-\(tag)-\(index)"
+            let signal = index % 2 == 0 ? SIGINT : SIGTERM
+            let process = try ChildProcess(RingctlBinary.path, arguments + ["--node-name", name])
+            // The delay is where in the run the signal lands (start-up, resolving, dialling, mid-join, joined);
+            // nothing is asserted about time.
+            Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds))
+            kill(process.pid, signal)
+            let status = try process.wait(deadline: .seconds(20))
+            runs.append(Run(name: name, signal: signal, delay: delay, status: status, output: process.stdout + process.stderr))
+        }
+        return runs
+    }
+
+    /// Every run ended as an interruption or a finished observation, said which, and no peer lists any of them as
+    /// anything but left; runs that say they never announced themselves are unknown to every peer.
+    static func check(_ runs: [Run], peers: [GoPeer], transport: String, label: String = "") throws {
+        for run in runs {
+            #expect(run.status == 130 || run.status == 0 || run.killedBeforeStart, "\(run.name) (signal \(run.signal) after \(run.delay)): \(run.output)")
+            let said = run.neverAnnounced || run.output.contains("lists it as left")
+                || run.output.contains("does not list it") || run.output.contains("and left")
+            #expect(said, "\(run.name) (after \(run.delay)) did not say whether it left: \(run.output)")
+            #expect(!run.output.contains("still lists it"), "\(run.name): \(run.output)")
+            #expect(!run.output.contains("did not reach"), "\(run.name): \(run.output)")
+        }
+        let announced = Set(runs.filter { !$0.neverAnnounced }.map(\.name))
+        let silent = Set(runs.filter(\.neverAnnounced).map(\.name))
+        for peer in peers {
+            // A node that vanished without leaving turns suspect, then dead; one that left stays left. Wait until
+            // each announced name has settled everywhere (the Go status shows left and dead alike as "dead"), then
+            // ask the peer's own push/pull, which tells left from dead.
+            try peer.waitForStatus("\(peer.name) to settle every announced observer") { status in
+                announced.allSatisfy { name in
+                    status.members.first { $0.name == name }.map { $0.state == "dead" } ?? true
+                }
+            }
+            let states = try pushPullStates(of: peer, transport: transport, label: label)
+            for name in announced.sorted() {
+                if let state = states[name] {
+                    #expect(state == "left", "\(peer.name) lists \(name) as \(state)")
+                }
+            }
+            for name in silent.sorted() {
+                if let state = states[name] {
+                    Issue.record("\(peer.name) knows \(name) (\(state)), which said it announced nothing")
+                }
+            }
+        }
+    }
+
+    /// Every member's state as the peer's push/pull reply gives it (a peek through the binary).
+    static func pushPullStates(of peer: GoPeer, transport: String, label: String) throws -> [String: String] {
+        struct Report: Decodable {
+            struct Member: Decodable {
+                let name: String
+                let state: String
+            }
+            let members: [Member]
+        }
+        var arguments = ["members", "--transport", transport, "-j", peer.address, "-o", "json"]
+        if !label.isEmpty { arguments += ["--cluster-label", label] }
+        let result = try RingctlBinary.run(arguments)
+        guard result.status == 0 else { throw FixtureError.failed("peek at \(peer.name): \(result.stderr)") }
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        return Dictionary(report.members.map { ($0.name, $0.state) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// From before the handler is installed, through resolving and dialling, to the join exchange and after.
+    static let delays: [Duration] = [0, 2, 5, 10, 20, 30, 40, 50, 60, 75, 90, 110, 140, 180, 250, 400, 700].map {
+        .milliseconds($0)
+    }
+
+    @Test("dskit transport + label: SIGINT/SIGTERM at 17 points of members --observe; each run left or never announced itself")
+    func interruptedObserveOnDskit() throws {
+        let peers = try GoCluster.dskit(label: "interrupts")
+        defer { peers.forEach { $0.stop() } }
+        let runs = try Self.interrupt(
+            ["members", "-j", peers[0].address, "--cluster-label", "interrupts", "--observe", "5s",
+             "--bind-addr", "127.0.0.1"],
+            tag: "dskit", delays: Self.delays)
+        try Self.check(runs, peers: peers, transport: "dskit", label: "interrupts")
+        // Both outcomes were exercised: some runs were stopped before the join, some after.
+        #expect(runs.contains { $0.neverAnnounced }, "\(runs.map(\.output))")
+        #expect(runs.contains { !$0.neverAnnounced }, "\(runs.map(\.output))")
+    }
+
+    @Test("standard transport: SIGINT/SIGTERM at 17 points of watch; each run left or never announced itself")
+    func interruptedWatchOnMemberlist() throws {
+        let peers = try GoCluster.standard(names: ["std-1", "std-2", "std-3"])
+        defer { peers.forEach { $0.stop() } }
+        let runs = try Self.interrupt(
+            ["watch", "--transport", "memberlist", "-j", peers[1].address, "--bind-addr", "127.0.0.1"],
+            tag: "std", delays: Self.delays)
+        try Self.check(runs, peers: peers, transport: "memberlist")
+        #expect(runs.contains { !$0.neverAnnounced }, "\(runs.map(\.output))")
+    }
+
+    @Test("--node-name of a live member (as pasted -memberlist.nodename) is refused with 64; the real node is untouched")
+    func nodeNameOfLiveMember() throws {
+        let peers = try GoCluster.dskit(label: "names")
+        defer { peers.forEach { $0.stop() } }
+        for flag in ["--node-name", "-memberlist.nodename"] {
+            let result = try RingctlBinary.run([
+                "members", "-j", peers[0].address, "--cluster-label", "names", "--observe", "1s",
+                "--bind-addr", "127.0.0.1", flag, "peer-b",
+            ])
+            #expect(result.status == 64, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("node name \"peer-b\" belongs to a member of the cluster"), "\(result.stderr)")
+            #expect(result.stderr.contains("hint:"))
+        }
+        // The real peer-b was never told it left nor made to refute anything: still alive in every peer's list,
+        // and its memberlist never logged a refutation.
+        for peer in peers {
+            let entry = try #require(peer.status()?.members.first { $0.name == "peer-b" })
+            #expect(entry.state == "alive", "\(peer.name): \(entry)")
+        }
+        #expect(!peers[1].stderr.contains("Refuting"), "\(peers[1].stderr)")
+    }
+}
