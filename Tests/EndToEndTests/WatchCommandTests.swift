@@ -109,7 +109,7 @@ struct WatchCommandTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(!lines.contains { $0.hasPrefix(name + " ") }, "ringctl's node is not a row: \(result.stdout)")
-        #expect(lines.contains("3 members, observed as \(name) after joining through 127.0.0.1:\(peers[0].port) "
+        #expect(lines.contains("3 alive, observed as \(name) after joining through 127.0.0.1:\(peers[0].port) "
             + "(memberlist transport)"), "stdout: \(result.stdout)")
         let joined = try #require(lines.last)
         #expect(joined.hasPrefix("ringctl joined as \(name) (incarnation "), "stdout: \(result.stdout)")

@@ -40,6 +40,20 @@ public struct MembersReport: Codable, Hashable, Sendable {
             case delegateVersions = "delegate_versions"
             case metaBytes = "meta_bytes"
         }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(address, forKey: .address)
+            try container.encode(state, forKey: .state)
+            try container.encode(incarnation, forKey: .incarnation)
+            // null rather than absent: every member has the same keys (a plain memberlist node has no dskit meta).
+            try container.encode(protocolVersions, forKey: .protocolVersions)
+            try container.encode(delegateVersions, forKey: .delegateVersions)
+            try container.encode(role, forKey: .role)
+            try container.encode(zone, forKey: .zone)
+            try container.encode(metaBytes, forKey: .metaBytes)
+        }
     }
 
     /// The peer that answered.
@@ -62,7 +76,6 @@ public struct MembersReport: Codable, Hashable, Sendable {
     public var counts: [State: Int] {
         members.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
     }
-
     /// The report for a peek.
     public init(_ peek: PeekResult, transport: TransportKind) {
         self.seed = peek.peer

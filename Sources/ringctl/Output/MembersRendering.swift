@@ -18,22 +18,28 @@ enum MembersRendering {
             table.append(row)
         }
         var lines = [table.render(), ""]
-        let counts = report.counts
-        for state in MembersReport.State.allCases {
-            guard let count = counts[state] else { continue }
-            lines.append("\(state.rawValue): \(count)")
-        }
         if let observer = report.observer {
             lines.append(
-                Plural.count(report.members.count, "member") + ", observed as \(observer) after joining through "
-                    + "\(report.seed) (\(report.transport.rawValue) transport)")
+                headline(report) + ", observed as \(observer) after joining through \(report.seed) "
+                    + "(\(report.transport.rawValue) transport)")
             lines.append(observerLine(observer, incarnation: report.observerIncarnation, leave: leave))
         } else {
-            lines.append(
-                Plural.count(report.members.count, "member") + ", from \(report.seed) "
-                    + "(\(report.transport.rawValue) transport)")
+            lines.append(headline(report) + ", from \(report.seed) (\(report.transport.rawValue) transport)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "3 alive, 4 left (7 members)": the live states first, so the first figures are what dskit's /memberlist
+    /// page counts as its members (alive and suspect), then the dead and left ones memberlist still remembers.
+    static func headline(_ report: MembersReport) -> String {
+        let counts = report.counts
+        let parts = MembersReport.State.allCases.compactMap { state in
+            counts[state].map { "\($0) \(state.rawValue)" }
+        }
+        guard parts.count > 1 else {
+            return parts.first ?? "no members"
+        }
+        return parts.joined(separator: ", ") + " (" + Plural.count(report.members.count, "member") + ")"
     }
 
     /// ringctl's own node is not in the table (JSON has it as "observer"): say that it was there, and that it left.
