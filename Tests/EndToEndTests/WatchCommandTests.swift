@@ -21,8 +21,20 @@ struct WatchCommandTests {
             let name: String
             let state: String
         }
+        struct Change: Decodable, Equatable {
+            let instance: String
+            let what: [String]
+        }
+        struct Key: Decodable {
+            let key: String
+        }
         let kind: String
         let member: Member?
+        let key: Key?
+        let from: String?
+        let observer: String?
+        let detail: String?
+        let changes: [Change]?
     }
 
     struct Report: Decodable {
@@ -72,9 +84,78 @@ struct WatchCommandTests {
         let events = try watch.stdout.split(separator: "\n").map {
             try JSONDecoder().decode(Event.self, from: Data($0.utf8))
         }
-        let joined = events.filter { $0.kind == "joined" }.compactMap { $0.member?.name }
-        #expect(Set(joined) == ["node-1", "node-2", "node-3"])
+        // The seed's members were there before ringctl: present, not joined. The first line names our node and the
+        // seed, the last says it left (issue 8, item 12).
+        #expect(events.first?.kind == "observer_joined" && events.first?.observer == name, "\(watch.stdout)")
+        #expect(events.first?.from == "127.0.0.1:\(peers[0].port)")
+        let present = events.filter { $0.kind == "present" }.compactMap { $0.member?.name }
+        #expect(Set(present) == ["node-1", "node-2", "node-3"], "\(watch.stdout)")
+        #expect(!events.contains { $0.kind == "joined" }, "\(watch.stdout)")
+        #expect(events.last?.kind == "observer_left" && events.last?.observer == name, "\(watch.stdout)")
+        #expect(events.last?.detail?.hasPrefix("left: the leave went to 3 members") == true, "\(watch.stdout)")
         #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
+    }
+
+    @Test("watch: a member that starts later is joined; as a table the first and last lines name ringctl's node")
+    func watchJoinedLater() async throws {
+        let peers = try Self.cluster()
+        defer { peers.forEach { $0.stop() } }
+        let name = "ringctl-e2e-watch-table"
+        let watch = try ChildProcess(RingctlBinary.path, [
+            "watch", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--bind-addr", "127.0.0.1",
+            "--node-name", name,
+        ])
+        defer { watch.stop() }
+        try await eventually("watch to print the seed's three members", deadline: .seconds(20)) {
+            if let status = watch.poll() { throw FixtureError.failed("watch exited with \(status): \(watch.stderr)") }
+            return watch.stdout.split(separator: "\n").filter { $0.contains("  present ") }.count == 3
+        }
+        let late = try GoPeer(name: "node-4", ["--join", "127.0.0.1:\(peers[0].port)"])
+        defer { late.stop() }
+        try await eventually("watch to see node-4 join", deadline: .seconds(20)) {
+            watch.stdout.split(separator: "\n").contains { $0.contains("  joined ") && $0.contains("node-4") }
+        }
+        #expect(kill(watch.pid, SIGINT) == 0)
+        try await eventually("watch to exit after SIGINT", deadline: .seconds(10)) { watch.poll() != nil }
+        let lines = watch.stdout.split(separator: "\n").map(String.init)
+        let first = try #require(lines.first)
+        #expect(first.contains("  observer_joined  \(name)  through 127.0.0.1:\(peers[0].port)"), "\(first)")
+        let last = try #require(lines.last)
+        #expect(last.contains("  observer_left    \(name)  left: the leave went to 4 members"), "\(last)")
+    }
+
+    @Test(
+        "watch on dskit peers: the ring is kv_present at the join, then each kv_updated says which instance's heartbeat moved",
+        .timeLimit(.minutes(1))
+    )
+    func watchRingChanges() async throws {
+        let peers = try GoCluster.dskit(label: "watch-kv", [["--heartbeat-period", "1s"], [], []])
+        defer { peers.forEach { $0.stop() } }
+        let watch = try ChildProcess(RingctlBinary.path, [
+            "watch", "-j", peers[0].address, "--cluster-label", "watch-kv", "--bind-addr", "127.0.0.1", "-o", "json",
+        ])
+        defer { watch.stop() }
+        let decoder = JSONDecoder()
+        func events() -> [Event] {
+            watch.stdout.split(separator: "\n").compactMap { try? decoder.decode(Event.self, from: Data($0.utf8)) }
+        }
+        try await eventually("a kv_updated event naming a heartbeat", deadline: .seconds(30)) {
+            if let status = watch.poll() { throw FixtureError.failed("watch exited with \(status): \(watch.stderr)") }
+            return events().contains { event in
+                event.kind == "kv_updated" && (event.changes ?? []).contains { $0.what.contains("heartbeat") }
+            }
+        }
+        #expect(kill(watch.pid, SIGTERM) == 0)
+        try await eventually("watch to exit after SIGTERM", deadline: .seconds(10)) { watch.poll() != nil }
+        let all = events()
+        #expect(all.contains { $0.kind == "kv_present" && $0.key?.key == "ring" }, "\(watch.stdout)")
+        let updates = all.filter { $0.kind == "kv_updated" }
+        // Every ring update names the instances that changed, and only the three peers.
+        for update in updates {
+            let changes = try #require(update.changes, "\(watch.stdout)")
+            #expect(!changes.isEmpty || update.key?.key != "ring")
+            #expect(changes.allSatisfy { ["peer-a", "peer-b", "peer-c"].contains($0.instance) }, "\(changes)")
+        }
     }
 
     @Test("members --observe reports the observer's table as JSON, then leaves")

@@ -10,7 +10,10 @@ struct Watch: AsyncParsableCommand {
             ringctl joins through the first seed that answers (a push/pull announcing a node of its own, \
             named ringctl-<host>-<random>), answers the cluster's probes so it is never suspected, and prints \
             one line per event: a member joined, updated, became suspect, dead (failed) or left, or a KV key \
-            changed (dskit clusters). The members and keys the seed knows are printed first.
+            changed (dskit clusters; for a ring, what changed in which instance: heartbeat, state A → B, \
+            tokens, registered, added, removed). The first line names the node ringctl joined as and the \
+            seed (observer_joined); then the members and keys the seed knew (present, kv_present); the last \
+            line says that ringctl left and whether the leave reached every member (observer_left).
 
             ringctl never writes to the KV store and sends no gossip of its own. On Ctrl-C, SIGTERM or when \
             --for ends it leaves gracefully: every member gets a leave message, so the cluster shows ringctl \
@@ -46,18 +49,24 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let resolved = try cluster.resolved()
+            let resolved = try cluster.resolved(observing: true)
             let request = ObserveRequest(seeds: resolved.seeds, configuration: try node.configuration(resolved))
             let output = self.output
             let duration = self.duration?.duration
-            let leave = try await SignalCancellation.run {
-                try await Observation.watch(request, for: duration) { event in
-                    switch output {
-                    case .table: WatchRendering.emit(WatchRendering.line(event))
-                    case .json: WatchRendering.emit((try? WatchRendering.jsonLine(event)) ?? "{}")
-                    }
+            let nodeName = request.configuration.nodeName
+            let print: @Sendable (WatchEvent) -> Void = { event in
+                var event = event
+                // The session's events do not carry our own name; the configuration does.
+                if event.kind == .observerJoined { event.observer = nodeName }
+                switch output {
+                case .table: WatchRendering.emit(WatchRendering.line(event))
+                case .json: WatchRendering.emit((try? WatchRendering.jsonLine(event)) ?? "{}")
                 }
             }
+            let leave = try await SignalCancellation.run {
+                try await Observation.watch(request, for: duration, onEvent: print)
+            }
+            print(WatchRendering.leftEvent(leave, node: nodeName))
             LeaveWarnings.print(leave)
             return .ok
         }
@@ -72,8 +81,6 @@ enum WatchFormat: String, ExpressibleByArgument, CaseIterable {
 /// The leave's failures, on stderr: the cluster may show ringctl as failed where the leave did not arrive.
 enum LeaveWarnings {
     static func print(_ leave: LeaveOutcome) {
-        for failure in leave.failures {
-            Terminal.printError("ringctl: warning: the leave did not reach \(failure.peer): \(failure.error)")
-        }
+        LeaveReporting.printWarnings(leave)
     }
 }

@@ -5,13 +5,18 @@ import Darwin
 #endif
 import Foundation
 import Inspection
+import Memberlist
 
 /// `watch` lines: one per event, as a table row or a JSON object.
 enum WatchRendering {
-    /// "2026-11-25T10:00:00Z  joined      node-1  127.0.0.1:7946  alive  inc 1".
+    /// The widest kind, so the columns after it line up.
+    private static let kindWidth = WatchEvent.Kind.allCases.map(\.rawValue.count).max() ?? 10
+
+    /// "2026-11-25T10:00:00Z  joined           node-1  127.0.0.1:7946  alive  inc 1".
     static func line(_ event: WatchEvent) -> String {
         let time = ISO8601DateFormatter().string(from: event.time)
-        var fields = [time, event.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)]
+        var fields = [time, event.kind.rawValue.padding(toLength: kindWidth, withPad: " ", startingAt: 0)]
+        if let observer = event.observer { fields.append(observer) }
         if let member = event.member {
             fields += [member.name, member.address, member.state.rawValue, "inc \(member.incarnation)"]
             if let zone = member.zone, !zone.isEmpty { fields.append("zone \(zone)") }
@@ -20,9 +25,26 @@ enum WatchRendering {
             fields += [key.key, key.codec, "\(key.valueBytes)B"]
             if key.deleted { fields.append("deleted") }
         }
-        if let from = event.from { fields.append("from \(from)") }
+        if let from = event.from { fields.append(event.kind == .observerJoined ? "through \(from)" : "from \(from)") }
         if let detail = event.detail { fields.append(event.kind == .refuted ? "accused by \(detail)" : detail) }
+        if let changes = event.changes {
+            fields.append(changes.isEmpty
+                ? "no instance changed"
+                : changes.map { "\($0.instance): \($0.what.joined(separator: ", "))" }.joined(separator: "; "))
+        }
         return fields.joined(separator: "  ")
+    }
+
+    /// The last event of a watch: ringctl's node left, and whether the leave reached every member.
+    static func leftEvent(_ leave: LeaveOutcome, node: String, at time: Date = Date()) -> WatchEvent {
+        let detail =
+            leave.failures.isEmpty
+            ? "left: the leave went to " + Plural.count(leave.sentTo.count, "member")
+                + "; they list it as left until memberlist forgets it (dskit: -memberlist.gossip-to-dead-nodes-time, "
+                + "30s by default)"
+            : "left, but the leave did not reach " + Plural.count(leave.failures.count, "member")
+                + " (see the warnings on stderr): they may mark it suspect, then dead"
+        return WatchEvent(time: time, kind: .observerLeft, detail: detail, observer: leave.node ?? node)
     }
 
     /// One JSON object on one line (JSON Lines), keys sorted.
