@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 import Testing
 import TestSupport
 
@@ -43,11 +44,96 @@ struct DecodeCommandTests {
         let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let frame = try #require(items.first)
         #expect(frame["kind"] as? String == "dskit packet")
-        #expect((frame["fields"] as? [String: String])?["md5"] == "ok")
+        #expect((frame["fields"] as? [String: Any])?["md5"] as? String == "ok")
         let packet = try #require((frame["children"] as? [[String: Any]])?.first)
+        #expect((packet["fields"] as? [String: Any])?["label"] is NSNull)  // "none" in the text
         let ack = try #require((packet["children"] as? [[String: Any]])?.first)
         #expect(ack["kind"] as? String == "ack")
-        #expect((ack["fields"] as? [String: String])?["seq"] == "1")
+        #expect((ack["fields"] as? [String: Any])?["seq"] as? Int == 1)
+    }
+
+    /// Every `fields` object in a decode -o json tree, depth first.
+    static func allFields(_ items: [[String: Any]]) -> [[String: Any]] {
+        items.flatMap { item in
+            [item["fields"] as? [String: Any] ?? [:]] + allFields(item["children"] as? [[String: Any]] ?? [])
+        }
+    }
+
+    @Test("json: field values are JSON values (numbers, booleans, null, unquoted strings), not strings holding them")
+    func jsonValues() throws {
+        let result = try RingctlBinary.run(["decode", "-o", "json", Self.capture("pushpull-periodic-label.c2s.bin")])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let fields = Self.allFields(items)
+        let pair = try #require(fields.first { $0["codec"] as? String == "ringDesc" })
+        #expect(pair["key"] as? String == "ring")  // the text shows key="ring"; JSON has no quotes inside
+        #expect(pair["deleted"] as? Bool == false)
+        #expect(pair["value-bytes"] as? Int ?? 0 > 0)
+        let stream = try #require(fields.first { $0["label"] != nil })
+        #expect(stream["label"] as? String == "realcluster")
+        let pushPull = try #require(fields.first { $0["join"] != nil })
+        #expect(pushPull["join"] as? Bool == false)
+        #expect(pushPull["nodes"] as? Int == 3)
+        let node = try #require(fields.first { $0["incarnation"] != nil && $0["vsn"] != nil })
+        #expect(node["incarnation"] as? Int != nil)
+        #expect((node["vsn"] as? [Int])?.count == 6)
+        let instance = try #require(fields.first { $0["tokens"] != nil })
+        #expect(instance["tokens"] as? Int == 128)
+        #expect(instance["read-only"] as? Bool == false)
+        // No string anywhere holds JSON-ish quoting.
+        #expect(!result.stdout.contains("\\\""))
+    }
+
+    @Test("a ring value as /memberlist?downloadKey= saves it: decoded, pointing to ring --from-file; JSON carries the report")
+    func ringValue() throws {
+        let value = try RingCommandTests.realRingValue()
+        let path = try RingCommandTests.write(value)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try RingctlBinary.run(["decode", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("kv-value codec=ringDesc value-bytes=\(value.count) value=ring of 3 instances\n"))
+        #expect(result.stdout.contains("  instance id=\"peer-2\" state=ACTIVE address=127.0.0.1:18048 zone=zone-c tokens=128"))
+        #expect(result.stderr.contains("ringctl ring --from-file \(path)"))
+
+        let json = try RingctlBinary.run(["decode", "-o", "json", "-"], input: Data(value))
+        #expect(json.status == 0, "stderr: \(json.stderr)")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let report = try #require(items.first?["report"] as? [String: Any])
+        #expect((report["instances"] as? [[String: Any]])?.map { $0["id"] as? String } == ["peer-0", "peer-1", "peer-2"])
+        #expect(report["check_passed"] is Bool)
+
+        // --as value says so outright; --extract on it is not needed, the value is the file.
+        let forced = try RingctlBinary.run(["decode", "--as", "value", path])
+        #expect(forced.stdout == result.stdout)
+    }
+
+    @Test("a KV full state (the push/pull user state) decodes pair by pair, and --extract takes a key from it")
+    func fullState() throws {
+        let capture = try Data(contentsOf: URL(fileURLWithPath: Self.capture("pushpull-join-nolabel.c2s.bin")))
+        let frame = try DskitFrame.decode(Array(capture))
+        let state = try #require(frame.pushPullUserState)
+        let path = try RingCommandTests.write(state)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try RingctlBinary.run(["decode", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("kv-full-state keys=1 bytes=\(state.count)\n"))
+        #expect(result.stdout.contains("  kv-pair key=\"ring\" codec=ringDesc"))
+        let extracted = try RingctlBinary.run(["decode", "--extract", "ring", path])
+        #expect(Array(extracted.stdoutData) == (try RingCommandTests.realRingValue()))
+    }
+
+    @Test("bytes that are nothing: one line per attempt with its own reason, nothing repeated")
+    func attemptsOnePerLine() throws {
+        let garbage = try RingctlBinary.run(["decode", "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
+        #expect(garbage.status == 76)
+        let lines = garbage.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ringctl: standard input (18 bytes) is not a dskit frame, a stream reply, a memberlist "
+            + "packet or dskit KV bytes:", "\(garbage.stderr)")
+        let attempts = lines.filter { $0.hasPrefix("  as ") }
+        #expect(attempts.count == 4, "\(garbage.stderr)")
+        #expect(attempts.allSatisfy { !$0.contains(" as ") || $0.components(separatedBy: " as ").count == 2 })
+        #expect(garbage.stderr.components(separatedBy: "is not a dskit frame").count == 2)  // said once
+        #expect(lines.last?.hasPrefix("  hint: ") == true)
     }
 
     @Test("--hex reads an xxd dump; --extract pipes a KV value into ring --from-file")

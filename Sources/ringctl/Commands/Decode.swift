@@ -14,14 +14,24 @@ struct Decode: AsyncParsableCommand {
               02 ...   a dskit stream, dialing side: optional cluster label, push/pull or user message
               06/09... a stream reply (the listening side: no marker, no label)
               other    a memberlist UDP packet (label, encryption, CRC, message)
-            Every layer is shown: label, encryption, compression, CRC, each memberlist message with its \
-            fields, each KV pair with its decoded value (rings instance by instance, propagation beacons).
+            and, failing those, the dskit KV bytes people save: a KV value as /memberlist?downloadKey=KEY or \
+            `ringctl kv get KEY --raw` saves it (a ring: snappy protobuf ring.Desc; propagation beacons), or a \
+            KV full state (the push/pull user state: [u32 length][KeyValuePair]...). Every layer is shown: \
+            label, encryption, compression, CRC, each memberlist message with its fields, each KV pair with \
+            its decoded value (rings instance by instance, propagation beacons). For a ring value, `ringctl \
+            ring --from-file FILE` gives the ring report (health, ownership, warnings); `decode -o json` \
+            carries that report too, under "report". When nothing fits, each attempt's reason is one line.
+
+            JSON: a tree of {kind, fields, children}; field values are JSON values (numbers, booleans, null \
+            for "none", strings without the quotes the text shows).
 
             Examples:
               ringctl decode capture.bin
               ringctl decode --hex dump.txt            (xxd, xxd -p or tcpdump -X text)
-              ringctl decode -o json capture.bin | jq '.. | .fields? | select(.key == "\\"ring\\"")'
-              ringctl decode --label prod-cluster capture.bin     (fails if the label differs)
+              ringctl decode -o json capture.bin | \\
+                jq '.. | .fields? | select(.key == "ring")'
+              ringctl decode ring.bin            # a /memberlist?downloadKey=... download
+              ringctl decode --label prod-cluster capture.bin   # fails if it differs
               ringctl decode --key-file gossip.key udp-packet.bin
               ringctl decode --extract ring capture.bin | ringctl ring --from-file -
 
@@ -36,7 +46,7 @@ struct Decode: AsyncParsableCommand {
     @Flag(help: "FILE is a hex dump (xxd, xxd -p, tcpdump -X), not raw bytes.")
     var hex = false
 
-    @Option(name: .customLong("as"), help: "What the bytes are: auto, dskit (01/02 marker), reply (listener side of a stream), or packet (memberlist UDP).")
+    @Option(name: .customLong("as"), help: "What the bytes are: auto, dskit (01/02 marker), reply (listener side of a stream), packet (memberlist UDP), value (a KV value, e.g. a /memberlist download) or state (a KV full state).")
     var kind: CaptureKind = .auto
 
     @Option(
@@ -61,7 +71,7 @@ struct Decode: AsyncParsableCommand {
             var bytes = try InputFile.read(file)
             if hex { bytes = try InputFile.decodeHex(bytes, path: file) }
             let keyring = try KeyFiles.keyring(keyFiles)
-            let decoded = try CaptureDecoder(expectedLabel: label, keyring: keyring).decode(bytes, as: kind)
+            let decoded = try CaptureDecoder(expectedLabel: label, keyring: keyring).decode(bytes, as: kind, path: file)
 
             if let extract {
                 guard let value = decoded.pairs.first(where: { $0.key == extract })?.value else {
@@ -74,9 +84,21 @@ struct Decode: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(value))
                 return .ok
             }
+            var items = decoded.items
+            if decoded.isRingValue, case .ring(let ring) = decoded.pairs.first?.decodedValue(), !items.isEmpty {
+                var report = try RingReport(ring: ring, now: Date())
+                report.suggestAt()
+                items[0].report = report
+            }
             switch output {
-            case .text: print(decoded.items.flatMap { $0.lines() }.joined(separator: "\n"))
-            case .json: print(try JSONOutput.render(decoded.items))
+            case .text: print(items.flatMap { $0.lines() }.joined(separator: "\n"))
+            case .json: print(try JSONOutput.render(items))
+            }
+            if decoded.isRingValue {
+                let name = file == "-" ? "-" : file
+                FileHandle.standardError.write(Data((
+                    "ringctl: note: this is a dskit ring value (snappy protobuf ring.Desc, what /memberlist?downloadKey= "
+                        + "saves); for its health, ownership and warnings: ringctl ring --from-file \(name)\n").utf8))
             }
             return .ok
         }
@@ -84,7 +106,7 @@ struct Decode: AsyncParsableCommand {
 }
 
 enum CaptureKind: String, ExpressibleByArgument, CaseIterable {
-    case auto, dskit, reply, packet
+    case auto, dskit, reply, packet, value, state
 }
 
 enum DecodeFormat: String, ExpressibleByArgument, CaseIterable {
@@ -95,6 +117,8 @@ enum DecodeFormat: String, ExpressibleByArgument, CaseIterable {
 struct DecodedCapture {
     var items: [DecodedItem]
     var pairs: [KeyValuePair]
+    /// The bytes were one ring value (not a capture): `pairs` holds it, under no key.
+    var isRingValue = false
 }
 
 /// Tries the ways a capture can be read, in the order the first byte suggests.
@@ -102,18 +126,67 @@ struct CaptureDecoder {
     let expectedLabel: String?
     let keyring: Keyring?
 
-    func decode(_ bytes: [UInt8], as kind: CaptureKind) throws -> DecodedCapture {
+    func decode(_ bytes: [UInt8], as kind: CaptureKind, path: String = "-") throws -> DecodedCapture {
         switch kind {
         case .dskit: return try dskit(bytes)
         case .reply: return try reply(bytes)
         case .packet: return try packet(bytes)
+        case .value: return try value(bytes)
+        case .state: return try state(bytes)
         case .auto:
             if let first = bytes.first, first == 1 || first == 2 { return try dskit(bytes) }
-            var failures: [String] = []
-            do { return try reply(bytes) } catch { failures.append("as a stream reply: \(error)") }
-            do { return try packet(bytes) } catch { failures.append("as a memberlist packet: \(error)") }
-            throw CaptureError(attempts: failures)
+            // Each attempt's own reason, one line each: the capture forms first, then the KV bytes people save.
+            var attempts: [CaptureError.Attempt] = []
+            let forms: [(String, ([UInt8]) throws -> DecodedCapture)] = [
+                ("a dskit stream reply (listening side)", reply),
+                ("a memberlist UDP packet", packet),
+                // The full state first: its length prefixes must add up exactly, a strong check, while a snappy
+                // block announcing 0 bytes (00 00 ...) would otherwise pass as an empty ring.
+                ("a KV full state ([u32 length][KeyValuePair]...)", state),
+                ("a KV value (ringDesc: snappy protobuf ring.Desc, or propagation beacons)", value),
+            ]
+            for (what, decode) in forms {
+                do { return try decode(bytes) } catch { attempts.append(.init(what: what, reason: "\(error)")) }
+            }
+            throw CaptureError(path: path, size: bytes.count, attempts: attempts)
         }
+    }
+
+    /// A KV value saved on its own (/memberlist?downloadKey=KEY, `kv get KEY --raw`): which codec is told by
+    /// trying them, ring first (a value does not carry its codec id; the KV pair around it did).
+    private func value(_ bytes: [UInt8]) throws -> DecodedCapture {
+        let ringError: DskitKVError
+        do throws(DskitKVError) {
+            let ring = try RingDescription(codecValue: bytes)
+            // An empty ring is the one byte 00 (snappy of nothing); more bytes and no instance is something else.
+            guard !ring.instances.isEmpty || bytes.count == 1 else {
+                throw DskitKVError.empty(what: "ring.Desc (no instance in \(bytes.count) bytes)")
+            }
+            let pair = KeyValuePair(key: "", value: bytes, codec: .ringDesc)
+            let (summary, children) = DecodedItems.kvValue(.ring(ring))
+            let item = DecodedItem("kv-value", [
+                ("codec", .string(CodecID.ringDesc.rawValue)), ("value-bytes", .int(bytes.count)), ("value", summary),
+            ], children: children)
+            return DecodedCapture(items: [item], pairs: [pair], isRingValue: true)
+        } catch {
+            ringError = error
+        }
+        if let beacons = try? PropagationBeacons(codecValue: bytes), !beacons.beacons.isEmpty {
+            let (summary, children) = DecodedItems.kvValue(.propagationBeacons(beacons))
+            let item = DecodedItem("kv-value", [
+                ("codec", .string(CodecID.propagationDelayTracker.rawValue)), ("value-bytes", .int(bytes.count)),
+                ("value", summary),
+            ], children: children)
+            return DecodedCapture(items: [item], pairs: [])
+        }
+        throw ringError
+    }
+
+    /// A KV full state (what a dskit node puts in its push/pull user state), decoded whole or refused.
+    private func state(_ bytes: [UInt8]) throws -> DecodedCapture {
+        let state = try KVState(fullState: bytes)
+        guard !state.pairs.isEmpty else { throw DskitKVError.empty(what: "KV full state") }
+        return DecodedCapture(items: [DecodedItems.kvState(bytes)], pairs: state.pairs)
     }
 
     private func dskit(_ bytes: [UInt8]) throws -> DecodedCapture {
@@ -123,8 +196,8 @@ struct CaptureDecoder {
             let raw = try DskitPacket.decode(bytes, verifyDigest: false)
             let envelope = try raw.envelope(expectedLabel: expectedLabel, keyring: keyring)
             let frame = DecodedItem("dskit packet", [
-                ("from", raw.senderAddress), ("payload-bytes", String(raw.payload.count)),
-                ("md5", digestOK ? "ok" : "MISMATCH (dskit logs this and still delivers the packet)"),
+                ("from", .string(raw.senderAddress)), ("payload-bytes", .int(raw.payload.count)),
+                ("md5", .string(digestOK ? "ok" : "MISMATCH (dskit logs this and still delivers the packet)")),
             ], children: DecodedItems.packet(envelope))
             return DecodedCapture(items: [frame], pairs: pairs(in: envelope.message.userPayloads))
         }
@@ -147,9 +220,7 @@ struct CaptureDecoder {
     private func packet(_ bytes: [UInt8]) throws -> DecodedCapture {
         let envelope = try PacketEnvelope.decode(bytes, expectedLabel: expectedLabel, keyring: keyring)
         // Inside a compound an unknown type is shown and skipped; as the whole packet it means "not memberlist".
-        if case .unknown(let type, _) = envelope.message {
-            throw CaptureError(attempts: ["as a memberlist packet: unknown message type \(type)"])
-        }
+        if case .unknown(let type, _) = envelope.message { throw NotMemberlist(type: "\(type)") }
         return DecodedCapture(items: DecodedItems.packet(envelope), pairs: pairs(in: envelope.message.userPayloads))
     }
 
@@ -163,14 +234,32 @@ struct CaptureDecoder {
     }
 }
 
+/// A whole packet of an unknown message type: not memberlist at all.
+struct NotMemberlist: Error, CustomStringConvertible {
+    let type: String
+    var description: String { "message type \(type) is not a memberlist message" }
+}
+
 /// Bytes that are none of the things a capture can be.
 struct CaptureError: Error, CustomStringConvertible {
-    let attempts: [String]
+    /// One way of reading the bytes that failed, and why.
+    struct Attempt {
+        let what: String
+        let reason: String
+    }
+
+    let path: String
+    let size: Int
+    let attempts: [Attempt]
+
     var description: String {
-        "the bytes are not a dskit frame, a stream reply or a memberlist packet (\(attempts.joined(separator: "; ")))"
+        "\(path == "-" ? "standard input" : path) (\(Plural.count(size, "byte"))) is not a dskit frame, a stream "
+            + "reply, a memberlist packet or dskit KV bytes:"
+            + attempts.map { "\n  as \($0.what): \($0.reason)" }.joined()
     }
     var hint: String {
         "save one direction of one connection as raw bytes (Wireshark: Follow TCP Stream, Show data as Raw, "
-            + "one direction); add --hex for a text dump; add --key-file if the cluster encrypts gossip"
+            + "one direction); add --hex for a text dump; add --key-file if the cluster encrypts gossip; "
+            + "a ring value saved from /memberlist reads with ringctl ring --from-file FILE"
     }
 }
