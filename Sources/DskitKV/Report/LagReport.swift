@@ -22,6 +22,10 @@ public struct LagReport: Codable, Hashable, Sendable {
         /// No ACTIVE instance within the heartbeat timeout: no lag to measure (an empty ring, every instance in
         /// transition, or every ACTIVE one unhealthy).
         case noActiveInstances = "no_active_instances"
+        /// No lag over the threshold, but an ACTIVE heartbeat is more than a second in the future: a clock is off,
+        /// and an age measured against it means nothing (dskit would count such an instance healthy however
+        /// stale it is), so the ring is not vouched for.
+        case clockSkew = "clock_skew"
     }
 
     /// How to judge.
@@ -149,6 +153,11 @@ public struct LagReport: Codable, Hashable, Sendable {
     public var oldest: [Instance]
     /// The unhealthy ACTIVE instances, oldest first (at most `Options.worst`).
     public var unhealthy: [Instance]
+    /// ACTIVE instances whose heartbeat is more than a second ahead of `now`, furthest ahead first (at most
+    /// `Options.worst`); their ages are negative.
+    public var futureHeartbeats: [Instance]
+    /// How many ACTIVE heartbeats are ahead of `now` by more than a second.
+    public var futureInstances: Int
     /// What to tune, when lagging; empty otherwise.
     public var tuning: [Setting]
     /// When a few instances lag while every other ACTIVE one is fresh, the sentence that says so: their own
@@ -165,6 +174,8 @@ public struct LagReport: Codable, Hashable, Sendable {
         case activeInstances = "active_instances"
         case laggingInstances = "lagging_instances"
         case unhealthyInstances = "unhealthy_instances"
+        case futureHeartbeats = "future_heartbeats"
+        case futureInstances = "future_instances"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -183,6 +194,8 @@ public struct LagReport: Codable, Hashable, Sendable {
         try container.encode(unhealthyInstances, forKey: .unhealthyInstances)
         try container.encode(oldest, forKey: .oldest)
         try container.encode(unhealthy, forKey: .unhealthy)
+        try container.encode(futureInstances, forKey: .futureInstances)
+        try container.encode(futureHeartbeats, forKey: .futureHeartbeats)
         try container.encode(tuning, forKey: .tuning)
         try container.encode(diagnosis, forKey: .diagnosis)  // null rather than absent: a fixed set of keys
     }
@@ -216,6 +229,8 @@ public struct LagReport: Codable, Hashable, Sendable {
         let measured = rows.filter { $0.ageSeconds <= timeout }
         let unhealthy = rows.filter { $0.ageSeconds > timeout }
         let lag = measured.first?.ageSeconds
+        // Heartbeats are whole seconds: up to a second ahead is rounding, more is a clock.
+        let future = measured.filter { $0.ageSeconds < -1 }.sorted { ($0.ageSeconds, $0.id) < ($1.ageSeconds, $1.id) }
 
         self.key = key
         self.at = UnixTime.rfc3339(Int64(exactly: nowSeconds.rounded(.down)) ?? 0)
@@ -224,13 +239,16 @@ public struct LagReport: Codable, Hashable, Sendable {
         self.thresholdSeconds = threshold
         self.heartbeatTimeoutSeconds = timeout
         self.lagSeconds = lag
-        self.verdict = lag.map { $0 > threshold ? .lagging : .healthy } ?? .noActiveInstances
+        let verdict: Verdict = lag.map { $0 > threshold ? .lagging : .healthy } ?? .noActiveInstances
+        self.verdict = verdict == .healthy && !future.isEmpty ? .clockSkew : verdict
         self.instances = ring.instances.count
         self.activeInstances = measured.count
         self.laggingInstances = measured.filter(\.lagging).count
         self.unhealthyInstances = unhealthy.count
         self.oldest = Array(measured.prefix(max(0, options.worst)))
         self.unhealthy = Array(unhealthy.prefix(max(0, options.worst)))
+        self.futureHeartbeats = Array(future.prefix(max(0, options.worst)))
+        self.futureInstances = future.count
         self.tuning = verdict == .lagging ? Self.tuning : []
         self.diagnosis = Self.diagnosis(measured, fresh: heartbeat + max(1, delta / 2))
     }
@@ -252,7 +270,7 @@ public struct LagReport: Codable, Hashable, Sendable {
             + "(check them before tuning gossip)"
     }
 
-    /// Whether the ring passes: healthy only (no ACTIVE instance fails, there is nothing to vouch for).
+    /// Whether the ring passes: healthy only (no ACTIVE instance, or a clock off, leaves nothing to vouch for).
     public var isHealthy: Bool { verdict == .healthy }
 
     private static func seconds(_ duration: Duration) -> Double {

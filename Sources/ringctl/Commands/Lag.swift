@@ -35,11 +35,16 @@ struct Lag: AsyncParsableCommand {
             stalled process or one cut off from the cluster, not slow gossip, is then the likelier cause; check \
             it first (`ringctl ring`, its logs).
 
+            A heartbeat more than a second in the future (a clock off, on the instance or here) makes its age \
+            meaningless, and dskit would count that instance healthy however stale it is: the ring's verdict is \
+            then CLOCK SKEW (exit 1) unless it lags anyway, and the instances are named (OVER: AHEAD).
+
             JSON: {"seed": "HOST:PORT" or null, "file": PATH or null, "healthy": bool, "rings": [{key, at, \
             heartbeat_seconds, delta_seconds, threshold_seconds, heartbeat_timeout_seconds, lag_seconds (null \
-            without ACTIVE instances), verdict ("healthy", "lagging" or "no_active_instances"), instances, \
-            active_instances, lagging_instances, unhealthy_instances, oldest: [{id, address, zone, heartbeat, \
-            age_seconds, lagging}], unhealthy: [the same], tuning: [{flag, change, default, effect, configured}] \
+            without ACTIVE instances), verdict ("healthy", "lagging", "no_active_instances" or "clock_skew"), \
+            instances, active_instances, lagging_instances, unhealthy_instances, oldest: [{id, address, zone, \
+            heartbeat, age_seconds, lagging}], unhealthy: [the same], future_instances, future_heartbeats: [the \
+            same], tuning: [{flag, change, default, effect, configured}] \
             (empty unless lagging), diagnosis ("instance X alone is behind: ..." or null)}]}. Ages are not \
             rounded in JSON.
 
@@ -47,12 +52,14 @@ struct Lag: AsyncParsableCommand {
             instead, with --at for the time it was saved.
 
             Examples:
-              ringctl lag --heartbeat 15s -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl lag --heartbeat 5s --delta 10s --key collectors/ring -j 10.0.0.3:7946 -o json
+              ringctl lag --heartbeat 15s \\
+                -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
+              ringctl lag --heartbeat 5s --delta 10s --key collectors/ring \\
+                -j 10.0.0.3:7946 -o json
               ringctl lag --heartbeat 15s --from-file ring.bin --at 2026-11-25T03:12:00Z
 
             Exit status: 0 every ring is healthy; 1 a ring lags, or has no ACTIVE instance within the heartbeat \
-            timeout, or the cluster \
+            timeout, or an ACTIVE heartbeat in the future, or the cluster \
             holds no ring (the keys present are listed); 64 usage; 69 no seed answered; 76 a ring value (or \
             the file) does not decode, or a seed replied with something undecodable, or TLS, the label or the \
             gossip key did not match; 78 a TLS, key or config file is unusable; 130 interrupted.

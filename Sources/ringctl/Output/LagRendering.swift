@@ -34,6 +34,10 @@ enum LagRendering {
                         + "but unhealthy), no lag to measure")
             case .healthy:
                 lines.append("ring \"\(ring.key)\": healthy, oldest ACTIVE heartbeat \(oldest) old")
+            case .clockSkew:
+                lines.append(
+                    "ring \"\(ring.key)\": CLOCK SKEW, oldest ACTIVE heartbeat \(oldest) old, but "
+                        + "\(Plural.count(ring.futureInstances, "ACTIVE heartbeat")) in the future: not judged healthy")
             case .lagging:
                 lines.append(
                     "ring \"\(ring.key)\": LAGGING, oldest ACTIVE heartbeat \(oldest) old, over the "
@@ -43,7 +47,15 @@ enum LagRendering {
             if !ring.oldest.isEmpty {
                 lines.append(indented(table(
                     ring.oldest, wide: wide, against: ring.thresholdSeconds,
-                    last: ("OVER", { $0.lagging ? "yes" : "no" }))))
+                    last: ("OVER", { $0.lagging ? "yes" : $0.ageSeconds < -1 ? "AHEAD" : "no" }))))
+            }
+            if let ahead = ring.futureHeartbeats.first {
+                let names = ring.futureHeartbeats.map(\.id).joined(separator: ", ")
+                lines.append(
+                    "  clock skew: the heartbeat of \(names) is ahead of the time judged at (\(ahead.id) by "
+                        + "\(seconds(-ahead.ageSeconds.rounded()))): its clock or this host's is off, so its age means nothing, "
+                        + "and dskit counts it healthy however stale it really is; fix the clocks (NTP, chrony), "
+                        + "or check --at")
             }
             if !ring.unhealthy.isEmpty {
                 lines.append(
@@ -101,6 +113,7 @@ enum LagRendering {
         case .healthy: "healthy"
         case .lagging: "LAGGING"
         case .noActiveInstances: "NO ACTIVE INSTANCE"
+        case .clockSkew: "CLOCK SKEW"
         }
     }
 

@@ -35,6 +35,19 @@ struct LagReportTests {
         #expect(report.tuning.isEmpty)
     }
 
+    @Test("a heartbeat over a second in the future: verdict clock_skew (not healthy), the instance named; lagging wins")
+    func clockSkew() throws {
+        let skewed = try Self.report([Self.instance("a", age: 3), Self.instance("ahead", age: -3223), Self.instance("b", age: -1)])
+        #expect(skewed.verdict == .clockSkew)
+        #expect(!skewed.isHealthy)
+        #expect(skewed.futureHeartbeats.map(\.id) == ["ahead"])  // one second ahead is whole-second rounding
+        #expect(skewed.futureInstances == 1)
+        #expect(skewed.futureHeartbeats.first?.ageSeconds == -3223)
+        let both = try Self.report([Self.instance("ahead", age: -100), Self.instance("frozen", age: 59)])
+        #expect(both.verdict == .lagging)
+        #expect(both.futureInstances == 1)
+    }
+
     @Test("one heartbeat 60s old with 15s + 15s: lagging, that instance first and alone over, the four settings")
     func lagging() throws {
         let report = try Self.report([Self.instance("a", age: 3), Self.instance("frozen", age: 60), Self.instance("c", age: 10)])
@@ -164,7 +177,7 @@ struct LagReportTests {
         #expect(Set(object.keys) == [
             "key", "at", "heartbeat_seconds", "delta_seconds", "threshold_seconds", "heartbeat_timeout_seconds",
             "lag_seconds", "verdict", "instances", "active_instances", "lagging_instances", "unhealthy_instances",
-            "oldest", "unhealthy", "tuning", "diagnosis",
+            "oldest", "unhealthy", "future_instances", "future_heartbeats", "tuning", "diagnosis",
         ])
         #expect(object["diagnosis"] is NSNull)  // one instance, no fresh rest to compare it with
         #expect(object["verdict"] as? String == "lagging")
