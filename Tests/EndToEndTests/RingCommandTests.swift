@@ -131,3 +131,106 @@ struct RingCommandTests {
         #expect(live.stderr.contains("--from-file"))
     }
 }
+
+/// `ring --from-file` on the JSON people paste into tickets: dskit's /ring page JSON and
+/// /memberlist?viewKey=KEY&format=json, both built from the real ring value in the shapes dskit writes them
+/// (ring/ring_http.go, kv/memberlist/http_status_handler.go: Go's encoding/json of ring.Desc).
+@Suite("ringctl ring --from-file on /ring and viewKey JSON (the binary)")
+struct RingJSONCommandTests {
+    static func ring() throws -> RingDescription { try RingDescription(codecValue: try RingCommandTests.realRingValue()) }
+
+    /// Go's encoding/json of ring.Desc: every InstanceDesc field omitempty, state the enum number (absent when ACTIVE).
+    static func viewKeyJSON(_ ring: RingDescription) throws -> Data {
+        var ingesters: [String: Any] = [:]
+        for instance in ring.instances {
+            var object: [String: Any] = ["addr": instance.address, "timestamp": instance.heartbeatTimestamp,
+                                         "tokens": instance.tokens, "zone": instance.zone, "id": instance.id]
+            if instance.state != .active { object["state"] = instance.state.rawValue }
+            if instance.registeredTimestamp != 0 { object["registered_timestamp"] = instance.registeredTimestamp }
+            if instance.readOnly { object["read_only"] = true }
+            ingesters[instance.id] = object
+        }
+        return try JSONSerialization.data(withJSONObject: ["ingesters": ingesters])
+    }
+
+    /// The /ring page's JSON: shards sorted by id, states by name (or UNHEALTHY), times as Go's time.Time.
+    static func ringPageJSON(_ ring: RingDescription, unhealthy: Set<String> = [], now: String) throws -> Data {
+        let shards: [[String: Any]] = ring.instances.map { instance in
+            [
+                "id": instance.id, "state": unhealthy.contains(instance.id) ? "UNHEALTHY" : instance.state.name,
+                "address": instance.address, "timestamp": UnixTime.rfc3339(instance.heartbeatTimestamp),
+                "registered_timestamp": instance.registeredTimestamp == 0
+                    ? "0001-01-01T00:00:00Z" : UnixTime.rfc3339(instance.registeredTimestamp),
+                "read_only": instance.readOnly, "read_only_updated_timestamp": "0001-01-01T00:00:00Z",
+                "zone": instance.zone, "tokens": instance.tokens,
+            ]
+        }
+        return try JSONSerialization.data(withJSONObject: ["shards": shards, "now": now])
+    }
+
+    static func report(_ input: Data, _ more: [String] = []) throws -> (RingctlBinary.Result, [String: Any]) {
+        let result = try RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"] + more, input: input)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                                  "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        return (result, object)
+    }
+
+    @Test("viewKey JSON and /ring JSON give exactly the instances the ring value gives")
+    func sameRing() throws {
+        let ring = try Self.ring()
+        let newest = ring.instances.map(\.heartbeatTimestamp).max() ?? 0
+        let at = ["--at", String(newest + 5), "--tokens"]
+        let (binary, fromValue) = try Self.report(Data(try RingCommandTests.realRingValue()), at)
+        #expect(binary.status == 0)
+        let expected = try #require(fromValue["instances"] as? [[String: Any]]) as NSArray
+
+        let (view, fromView) = try Self.report(try Self.viewKeyJSON(ring), at)
+        #expect(view.status == 0, "stderr: \(view.stderr)")
+        #expect((fromView["instances"] as? [[String: Any]]).map { $0 as NSArray } == expected)
+        #expect((fromView["warnings"] as? [Any])?.isEmpty == true)  // nothing lost
+
+        let (page, fromPage) = try Self.report(try Self.ringPageJSON(ring, now: "2026-11-24T23:58:30.123456789+01:00"), at)
+        #expect(page.status == 0, "stderr: \(page.stderr)")
+        #expect((fromPage["instances"] as? [[String: Any]]).map { $0 as NSArray } == expected)
+        let warning = try #require((fromPage["warnings"] as? [[String: Any]])?.first)
+        #expect(warning["kind"] as? String == "lossy_input")
+        #expect((warning["message"] as? String)?.contains("read as dskit /ring page JSON") == true)
+        #expect((warning["message"] as? String)?.contains("served at 2026-11-24T22:58:30Z: add --at 2026-11-24T22:58:30Z") == true)
+    }
+
+    @Test("a viewKey JSON state number (JOINING = 3) and the /ring page's UNHEALTHY, which loses the state and says so")
+    func statesAndLosses() throws {
+        var ring = try Self.ring()
+        ring.instances[1].state = .joining
+        let newest = ring.instances.map(\.heartbeatTimestamp).max() ?? 0
+        let (_, view) = try Self.report(try Self.viewKeyJSON(ring), ["--at", String(newest)])
+        #expect((view["instances"] as? [[String: Any]])?.map { $0["state"] as? String } == ["ACTIVE", "JOINING", "ACTIVE"])
+
+        let table = try RingctlBinary.run(["ring", "--from-file", "-", "--at", String(newest)],
+                                          input: try Self.ringPageJSON(ring, unhealthy: ["peer-2"], now: "2026-11-24T22:58:30Z"))
+        #expect(table.status == 0, "stderr: \(table.stderr)")
+        let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("peer-2 ") })
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true)[1] == "UNKNOWN")
+        #expect(table.stdout.contains("the page shows UNHEALTHY instead of the state of peer-2"), "\(table.stdout)")
+    }
+
+    @Test("JSON that is not a ring, or has a field of the wrong type, exits 76 saying what and where")
+    func badJSON() throws {
+        let other = try RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"foo": 1, "bar": []}"#.utf8))
+        #expect(other.status == 76)
+        #expect(other.stderr.contains("is JSON but not a ring"), "\(other.stderr)")
+        #expect(other.stderr.contains("this object has keys bar, foo"))
+        let token = try RingctlBinary.run(["ring", "--from-file", "-"],
+                                          input: Data(#"{"shards": [{"id": "a", "tokens": ["x"]}]}"#.utf8))
+        #expect(token.status == 76)
+        #expect(token.stderr.contains("bad field at shards[0].tokens[0]"), "\(token.stderr)")
+        let time = try RingctlBinary.run(["ring", "--from-file", "-"],
+                                         input: Data(#"{"shards": [{"id": "a", "timestamp": "yesterday"}]}"#.utf8))
+        #expect(time.status == 76)
+        #expect(time.stderr.contains("shards[0].timestamp: \"yesterday\" is not an RFC 3339 time"), "\(time.stderr)")
+        let broken = try RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"ingesters": {"#.utf8))
+        #expect(broken.status == 76)
+        #expect(broken.stderr.contains("starts like JSON but does not parse"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("hint:"))
+    }
+}
