@@ -102,7 +102,7 @@ struct LiveRingCommandTests {
         ]))
         defer { node.close() }
         let members = try RingctlBinary.run(["members", "-j", node.address])
-        #expect(members.stdout.contains("\n1 member, from \(node.address)"), "stdout: \(members.stdout)")
+        #expect(members.stdout.contains("\n1 alive, from \(node.address)"), "stdout: \(members.stdout)")
         let kv = try RingctlBinary.run(["kv", "-j", node.address])
         #expect(kv.stdout.hasSuffix("\n1 key, from \(node.address)\n"), "stdout: \(kv.stdout)")
         let ring = try RingctlBinary.run(["ring", "-j", node.address] + Self.at)
