@@ -51,8 +51,10 @@ struct ObserveInterruptTests {
     static func check(_ runs: [Run], peers: [GoPeer], transport: String, label: String = "") throws {
         for run in runs {
             #expect(run.status == 130 || run.status == 0 || run.killedBeforeStart, "\(run.name) (signal \(run.signal) after \(run.delay)): \(run.output)")
+            // Interrupted mid-join: the seed's confirmation; after the join: the table's or the watch's last line.
             let said = run.neverAnnounced || run.output.contains("lists it as left")
                 || run.output.contains("does not list it") || run.output.contains("and left")
+                || run.output.contains("list it as left")
             #expect(said, "\(run.name) (after \(run.delay)) did not say whether it left: \(run.output)")
             #expect(!run.output.contains("still lists it"), "\(run.name): \(run.output)")
             #expect(!run.output.contains("did not reach"), "\(run.name): \(run.output)")
@@ -116,6 +118,19 @@ struct ObserveInterruptTests {
         // Both outcomes were exercised: some runs were stopped before the join, some after.
         #expect(runs.contains { $0.neverAnnounced }, "\(runs.map(\.output))")
         #expect(runs.contains { !$0.neverAnnounced }, "\(runs.map(\.output))")
+    }
+
+    @Test("a slow seed (its join reply 300ms late): SIGINT/SIGTERM while the join is in flight; each run left, confirmed")
+    func interruptedSlowJoin() throws {
+        // The window the bug lived in: our alive state is written, the reply not yet read. Cut short there, the
+        // leave reached the seed before it had merged the join, was dropped, and the cluster failed the node.
+        let peers = try GoCluster.dskit(label: "slow", [["--stream-delay", "300ms"], [], []])
+        defer { peers.forEach { $0.stop() } }
+        let runs = try Self.interrupt(
+            ["members", "-j", peers[0].address, "--cluster-label", "slow", "--observe", "5s", "--bind-addr", "127.0.0.1"],
+            tag: "slow", delays: [60, 100, 140, 180, 220, 260, 300].map { .milliseconds($0) })
+        try Self.check(runs, peers: peers, transport: "dskit", label: "slow")
+        #expect(runs.filter { !$0.neverAnnounced }.count >= 4, "\(runs.map(\.output))")
     }
 
     @Test("standard transport: SIGINT/SIGTERM at 17 points of watch; each run left or never announced itself")

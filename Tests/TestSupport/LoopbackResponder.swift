@@ -15,8 +15,9 @@ public final class LoopbackResponder: @unchecked Sendable {
     private let reply: [UInt8]
 
     /// Answers each connection with `reply` (empty: closes without a word). The peer's request is read first
-    /// (up to what arrives within 100 ms), so the close is not a reset.
-    public init(reply: [UInt8]) throws {
+    /// (up to what arrives within 100 ms), so the close is not a reset, unless `reset` asks for one (SO_LINGER 0:
+    /// what a crashing or rejecting peer's kernel sends).
+    public init(reply: [UInt8], reset: Bool = false) throws {
         self.socket = try LoopbackSocket(.tcp)
         self.port = socket.port
         self.reply = reply
@@ -32,6 +33,10 @@ public final class LoopbackResponder: @unchecked Sendable {
                 _ = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
                 if !reply.isEmpty {
                     _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
+                if reset {
+                    var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                    _ = setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
                 }
                 _ = Glibc.close(connection)
             }

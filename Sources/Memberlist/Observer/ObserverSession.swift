@@ -288,12 +288,20 @@ public actor ObserverSession {
             (envelope, localAddress) = try await withTaskCancellationHandler {
                 try await exchange.value
             } onCancel: {
-            let abandon = progress.withLockedValue { state in
-                guard state == .connecting else { return false }
-                state = .abandoned
-                return true
-            }
-                if abandon { exchange.cancel() }
+                let abandon = progress.withLockedValue { state in
+                    guard state == .connecting else { return false }
+                    state = .abandoned
+                    return true
+                }
+                if abandon {
+                    exchange.cancel()
+                } else {
+                    let grace = min(configuration.timeout, configuration.leaveTimeout)
+                    Task {
+                        try? await Task.sleep(for: grace)
+                        exchange.cancel()
+                    }
+                }
             }
         } catch {
             noteWritten()

@@ -27,6 +27,10 @@ enum UsageErrors {
                 message: "no command given",
                 hint: "name one: \(commandNames.dropLast().joined(separator: ", ")); 'ringctl --help' explains each")
         }
+        // The first word names the command; argument-parser would complain about the options after it instead.
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            return unknownCommand(first)
+        }
         if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-"),
             !commandNames.contains(arguments[1])
         {

@@ -60,8 +60,9 @@ type transportCounters struct {
 type dskitTransportConfig struct {
 	label                 string
 	skipLabelVerification bool
-	tls                   *tls.Config // nil: plain TCP
-	tlsServerName         string      // "": the dialed host
+	tls                   *tls.Config   // nil: plain TCP
+	tlsServerName         string        // "": the dialed host
+	streamDelay           time.Duration // held before memberlist sees an incoming stream (a slow node's join)
 	logger                *log.Logger
 }
 
@@ -260,6 +261,9 @@ func (t *dskitTransport) handle(conn net.Conn) {
 			return
 		}
 		conn.SetReadDeadline(time.Time{})
+		if t.config.streamDelay > 0 {
+			time.Sleep(t.config.streamDelay)
+		}
 		atomic.AddUint64(&t.streamsReceived, 1)
 		select {
 		case t.streams <- &bufferedConn{Conn: conn, reader: reader}:

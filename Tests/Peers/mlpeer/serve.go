@@ -94,6 +94,7 @@ func runServe(arguments []string) error {
 	transportKind := flags.String("transport", "standard", "standard (memberlist UDP+TCP) or dskit (TCP only, dskit framing)")
 	label := flags.String("label", "", "cluster label (dskit transport only)")
 	skipLabel := flags.Bool("skip-label-verification", false, "accept any or no cluster label on what arrives (dskit transport)")
+	streamDelay := flags.Duration("stream-delay", 0, "hold each incoming stream this long before memberlist handles it (dskit transport): a slow node, whose join reply comes late")
 	tlsCert := flags.String("tls-cert", "", "PEM certificate the dskit transport serves and presents")
 	tlsKey := flags.String("tls-key", "", "PEM private key of --tls-cert")
 	tlsCA := flags.String("tls-ca", "", "PEM CA that peers' certificates must chain to when dialing")
@@ -144,7 +145,9 @@ func runServe(arguments []string) error {
 		}
 	case "dskit":
 		options.dskit = true
-		options.dskitConfig = dskitTransportConfig{label: *label, skipLabelVerification: *skipLabel, tlsServerName: *tlsServerName}
+		options.dskitConfig = dskitTransportConfig{
+			label: *label, skipLabelVerification: *skipLabel, tlsServerName: *tlsServerName, streamDelay: *streamDelay,
+		}
 		if *tlsCert != "" || *tlsKey != "" {
 			config, err := loadTLS(*tlsCert, *tlsKey, *tlsCA)
 			if err != nil {
