@@ -209,8 +209,13 @@ struct WatchCommandTests {
             "--observe", "5s", "--bind-addr", "127.0.0.1",
         ])
         defer { members.stop() }
-        // The join's connection is accepted by the kernel (backlog) and then waits for a reply that never comes.
-        try await Task.sleep(for: .milliseconds(500))
+        // The join's connection is accepted by the kernel (backlog) and then waits for a reply that never comes:
+        // signal once it is there.
+        var dialled = 0
+        try await eventually("ringctl to dial the silent seed", deadline: .seconds(20)) {
+            dialled += silent.pendingConnections()
+            return dialled > 0 || members.poll() != nil
+        }
         #expect(members.poll() == nil, "exited early: \(members.stderr)")
         #expect(kill(members.pid, SIGINT) == 0)
         try await eventually("members to exit after SIGINT", deadline: .seconds(20)) { members.poll() != nil }

@@ -10,6 +10,18 @@ struct FuzzRegressionTests {
         return names.filter { $0.hasSuffix(".bin") }.sorted()
     }()
 
+    /// How many inputs the folder held when this was written: a folder that goes missing (or loses files in a
+    /// move) must fail here, not quietly give the parameterized test below zero cases.
+    static let expectedAtLeast = 1
+
+    @Test("the regression folder is there and holds every saved input")
+    func folderIsThere() throws {
+        let folder = Fixture.url("fuzz-regressions")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.filter { $0.hasSuffix(".bin") }.count >= Self.expectedAtLeast, "\(folder.path): \(names)")
+        #expect(Self.inputs.count >= Self.expectedAtLeast)
+    }
+
     @Test("every saved fuzz input decodes or throws through every decoder", arguments: inputs)
     func decodeOrThrow(name: String) throws {
         let bytes = Fixture.bytes("fuzz-regressions/" + name)
