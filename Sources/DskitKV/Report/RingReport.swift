@@ -360,7 +360,7 @@ public struct RingReport: Codable, Hashable, Sendable {
                     Warning(
                         kind: .futureHeartbeat,
                         instances: [instance.id],
-                        message: "\(instance.id)'s last heartbeat (\(row.heartbeat ?? "-")) is \(UnixTime.age(-age))"
+                        message: "\(instance.id)'s last heartbeat (\(row.heartbeat ?? "-")) is \(UnixTime.age(0 &- age))"
                             + " in the future: its clock or this host's is off by that much (or the time judged at"
                             + " is earlier than the ring); dskit counts a future heartbeat as healthy however old it"
                             + " really is, so a dead process there goes unnoticed until the clocks agree: fix the"
