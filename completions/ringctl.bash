@@ -186,9 +186,9 @@ _ringctl() {
 
 _ringctl_members() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --state)
-    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --observe --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port -o --output)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --observe --node-name --bind-addr --bind-port --advertise-addr --advertise-port -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -230,19 +230,19 @@ _ringctl_members() {
     '--observe')
         return
         ;;
-    '--node-name'|'-memberlist.nodename')
+    '--node-name')
         return
         ;;
-    '--bind-addr'|'-memberlist.bind-addr')
+    '--bind-addr')
         return
         ;;
-    '--bind-port'|'-memberlist.bind-port')
+    '--bind-port')
         return
         ;;
-    '--advertise-addr'|'-memberlist.advertise-addr')
+    '--advertise-addr')
         return
         ;;
-    '--advertise-port'|'-memberlist.advertise-port')
+    '--advertise-port')
         return
         ;;
     '--state')
@@ -258,9 +258,9 @@ _ringctl_members() {
 
 _ringctl_watch() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
-    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --node-name -memberlist.nodename --bind-addr -memberlist.bind-addr --bind-port -memberlist.bind-port --advertise-addr -memberlist.advertise-addr --advertise-port -memberlist.advertise-port --for -o --output)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --node-name --bind-addr --bind-port --advertise-addr --advertise-port --for -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -299,19 +299,19 @@ _ringctl_watch() {
     '--dns-server')
         return
         ;;
-    '--node-name'|'-memberlist.nodename')
+    '--node-name')
         return
         ;;
-    '--bind-addr'|'-memberlist.bind-addr')
+    '--bind-addr')
         return
         ;;
-    '--bind-port'|'-memberlist.bind-port')
+    '--bind-port')
         return
         ;;
-    '--advertise-addr'|'-memberlist.advertise-addr')
+    '--advertise-addr')
         return
         ;;
-    '--advertise-port'|'-memberlist.advertise-port')
+    '--advertise-port')
         return
         ;;
     '--for')
@@ -349,7 +349,7 @@ _ringctl_kv() {
 
 _ringctl_kv_list() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout -o --output)
     __ringctl_offer_flags_options 0
@@ -399,7 +399,7 @@ _ringctl_kv_list() {
 
 _ringctl_kv_get() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --raw --force --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --raw --force --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout)
     __ringctl_offer_flags_options 1
@@ -470,9 +470,9 @@ _ringctl_resolve() {
 
 _ringctl_ring() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --tokens --check --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --tokens --check --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
-    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --at -o --output)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --stuck-after --at -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -520,6 +520,9 @@ _ringctl_ring() {
     '--heartbeat-timeout')
         return
         ;;
+    '--stuck-after')
+        return
+        ;;
     '--at')
         return
         ;;
@@ -532,7 +535,7 @@ _ringctl_ring() {
 
 _ringctl_lag() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled -memberlist.cluster-label-verification-disabled --tls -memberlist.tls-enabled --tls-insecure-skip-verify -memberlist.tls-insecure-skip-verify --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
     non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --heartbeat --delta --heartbeat-timeout --worst --from-file --at -o --output)
     __ringctl_offer_flags_options 0
@@ -611,7 +614,7 @@ _ringctl_decode() {
     # Offer option value completions
     case "${prev}" in
     '--as')
-        __ringctl_add_completions -W 'auto'$'\n''dskit'$'\n''reply'$'\n''packet'
+        __ringctl_add_completions -W 'auto'$'\n''dskit'$'\n''reply'$'\n''packet'$'\n''value'$'\n''state'
         return
         ;;
     '--label'|'-memberlist.cluster-label')

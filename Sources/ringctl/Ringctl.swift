@@ -16,21 +16,25 @@ struct Ringctl: AsyncParsableCommand {
             Examples:
               ringctl members -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl watch -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl kv -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -memberlist.cluster-label loki
+              ringctl kv -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist \\
+                -memberlist.cluster-label loki
               ringctl ring -j pyroscope-memberlist:7946 --check
               ringctl lag --heartbeat 15s -j pyroscope-memberlist:7946
-              ringctl resolve dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
-              ringctl resolve --dns-server 10.96.0.10 -o plain dns+pyroscope-memberlist:7946
-              ringctl ring --from-file ring.bin          (saved from /memberlist?downloadKey=collectors/ring)
-              ringctl decode capture.bin                 (a captured dskit packet or stream)
+              ringctl resolve \\
+                dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
+              ringctl resolve --dns-server 10.96.0.10 -o plain \\
+                dns+pyroscope-memberlist:7946
+              ringctl ring --from-file ring.bin    # from /memberlist?downloadKey=KEY
+              ringctl decode capture.bin           # a captured dskit packet or stream
 
             Exit status (the same for every command):
               0   ok, and the answer is healthy
-              1   the command worked, but the answer is not healthy (e.g. a name resolved to nothing,
-                  heartbeat lag over the threshold, no such KV key)
+              1   the command worked, but the answer is not healthy (e.g. a name
+                  resolved to nothing, heartbeat lag over the threshold, no such KV key)
               64  usage: bad flags or arguments
               69  unavailable: no DNS server or cluster member answered
-              76  protocol: a peer spoke something undecodable, or the label/keyring did not match
+              76  protocol: a peer spoke something undecodable, or the label/keyring
+                  did not match
               78  configuration: bad TLS, key or config files
               130 interrupted (Ctrl-C, SIGTERM) before there was an answer
             """,

@@ -18,7 +18,8 @@ struct KV: AsyncParsableCommand {
 
             Examples:
               ringctl kv -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl kv get collectors/ring -j 10.0.0.3:7946 | jq '.value.ingesters | keys'
+              ringctl kv get collectors/ring -j 10.0.0.3:7946 | \\
+                jq '.value.ingesters | keys'
               ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 > ring.bin
             """,
         subcommands: [KVList.self, KVGet.self],
@@ -41,7 +42,8 @@ struct KVList: AsyncParsableCommand {
 
             Examples:
               ringctl kv -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl kv -memberlist.join dnssrv+_memberlist._tcp.mimir-gossip-ring -o json | jq '.keys[].key'
+              ringctl kv -memberlist.join dnssrv+_memberlist._tcp.mimir-gossip-ring \\
+                -o json | jq '.keys[].key'
 
             Exit status: 0 a seed answered; 64 usage; 69 no seed answered; 76 a seed replied with something \
             undecodable (including a KV state that stops decoding), or a dskit seed closed without replying \
@@ -93,8 +95,10 @@ struct KVGet: AsyncParsableCommand {
             to write binary to a terminal unless --force is given.
 
             Examples:
-              ringctl kv get collectors/ring -j 10.0.0.3:7946 | jq '.value.ingesters[] | {addr, state}'
-              ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | ringctl ring --from-file - --key collectors/ring
+              ringctl kv get collectors/ring -j 10.0.0.3:7946 | \\
+                jq '.value.ingesters[] | {addr, state}'
+              ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | \\
+                ringctl ring --from-file - --key collectors/ring
               ringctl kv get memberlist-propagation-delay-tracker -j 10.0.0.3:7946
 
             Exit status: 0 ok; 1 no such key (the keys present are listed); 64 usage (or --raw to a terminal); \

@@ -13,8 +13,11 @@ struct Members: AsyncParsableCommand {
 
             Columns: NAME, ADDRESS, STATE (alive, suspect, dead, left), INCARNATION, VERSIONS (memberlist \
             protocol min/max/current, then delegate), ROLE and ZONE (dskit zone-aware routing metadata, when \
-            the node carries it). Sorted by name; then one summary line per state. --state keeps only the \
-            members in the states given.
+            the node carries it). Sorted by name; then a summary that counts the live members first, as \
+            dskit's /memberlist page counts Members ("3 alive, 1 left (4 members)"). --state keeps only the \
+            members in the states given. -o json: {seed, transport, members: [{name, address, state, \
+            incarnation, protocol_versions, delegate_versions, role, zone, meta_bytes}]}, every key always \
+            there (null when a member carries no such data).
 
             With --observe DURATION, ringctl instead joins the cluster as a transient member (node \
             ringctl-<host>-<random>, see `ringctl watch`), answers its probes, collects gossip for that long, \
@@ -31,11 +34,15 @@ struct Members: AsyncParsableCommand {
 
             Examples:
               ringctl members -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl members -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -o wide
-              ringctl members -j 10.0.0.3:7946 -memberlist.cluster-label pyroscope --state suspect --state dead
-              ringctl members --transport memberlist -j 127.0.0.1:7946 -o json | jq '.members[].name'
+              ringctl members -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist \\
+                -o wide
+              ringctl members -j 10.0.0.3:7946 -memberlist.cluster-label pyroscope \\
+                --state suspect --state dead
+              ringctl members --transport memberlist -j 127.0.0.1:7946 -o json | \\
+                jq '.members[].name'
               ringctl members -config.file /etc/pyroscope/config.yaml --tls-ca-path ca.crt
-              ringctl members --transport memberlist -j 10.0.0.3:7946 --secret-key-file gossip.key
+              ringctl members --transport memberlist -j 10.0.0.3:7946 \\
+                --secret-key-file gossip.key
               ringctl members -j 10.0.0.3:7946 --observe 10s --bind-addr 10.0.0.99
 
             Exit status: 0 a seed answered; 64 usage; 69 no seed answered (refused, timed out, closed); \

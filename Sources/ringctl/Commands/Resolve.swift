@@ -21,10 +21,13 @@ struct Resolve: AsyncParsableCommand {
             for the name exactly as given (like dig @SERVER): no search domains, no /etc/hosts.
 
             Examples:
-              ringctl resolve dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
+              ringctl resolve \\
+                dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
               ringctl resolve dns+pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl resolve --dns-server 10.96.0.10:53 -o plain dnssrvnoa+_memberlist._tcp.loki-memberlist
-              ringctl resolve -o json dnssrv+_memberlist._tcp.mimir-gossip-ring | jq '.[].endpoints[]'
+              ringctl resolve --dns-server 10.96.0.10:53 -o plain \\
+                dnssrvnoa+_memberlist._tcp.loki-memberlist
+              ringctl resolve -o json dnssrv+_memberlist._tcp.mimir-gossip-ring | \\
+                jq '.[].endpoints[]'
 
             Exit status: 0 every address gave at least one endpoint; 1 some address gave none (NXDOMAIN, \
             empty answer); 64 bad address or flag; 69 a DNS server timed out, refused or failed.

@@ -47,10 +47,14 @@ struct Ring: AsyncParsableCommand {
 
             Examples:
               ringctl ring -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl ring -j 10.0.0.3:7946 --key collectors/ring --tokens -o json | jq '.rings[0].instances'
-              ringctl ring -j dnssrv+_memberlist._tcp.mimir-gossip-ring --check || echo "unhealthy instances"
-              ringctl ring --from-file ring.bin --at 2026-11-25T03:12:00Z --heartbeat-timeout 2m
-              ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | ringctl ring --from-file - --key collectors/ring
+              ringctl ring -j 10.0.0.3:7946 --key collectors/ring --tokens -o json | \\
+                jq '.rings[0].instances'
+              ringctl ring -j dnssrv+_memberlist._tcp.mimir-gossip-ring --check || \\
+                echo "unhealthy instances"
+              ringctl ring --from-file ring.bin --at 2026-11-25T03:12:00Z \\
+                --heartbeat-timeout 2m
+              ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | \\
+                ringctl ring --from-file - --key collectors/ring
               curl -s 'http://pyroscope:4040/memberlist?downloadKey=collectors/ring' | \\
                 ringctl ring --from-file - --key collectors/ring
 

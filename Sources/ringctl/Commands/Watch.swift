@@ -22,8 +22,10 @@ struct Watch: AsyncParsableCommand {
 
             Examples:
               ringctl watch -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
-              ringctl watch --transport memberlist -j 127.0.0.1:7946 --bind-addr 127.0.0.1 --for 1m
-              ringctl watch -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist -o json | jq .kind
+              ringctl watch --transport memberlist -j 127.0.0.1:7946 \\
+                --bind-addr 127.0.0.1 --for 1m
+              ringctl watch -memberlist.join dnssrv+_memberlist._tcp.loki-memberlist \\
+                -o json | jq .kind
 
             Exit status: 0 watched and left; 64 usage; 69 no seed answered; 76 a seed replied with something \
             undecodable (label, key or transport mismatch); 78 cannot listen, or a bad key file.
