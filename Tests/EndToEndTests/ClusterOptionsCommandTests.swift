@@ -374,4 +374,26 @@ struct ClusterOptionsCommandTests {
                 + "memberlist.node_name, memberlist.bind_port, memberlist.compression_enabled",
         ])
     }
+
+    @Test(
+        "pasted gossip tuning flags are what lag shows as the service's settings, over the config file's",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed")
+    )
+    func pastedGossipTuning() async throws {
+        let peer = try GoPeer.dskit(name: "frozen-0", zone: "zone-a", ["--freeze-heartbeat"])
+        defer { peer.stop() }
+        let config = try Self.temporaryFile(
+            "loki.yaml", "memberlist:\n  join_members: [\(peer.address)]\n  gossip_interval: 2s\n  gossip_nodes: 5\n")
+        let lag = ["lag", "--heartbeat", "1s", "--delta", "1s", "--config.file", config]
+        // The frozen heartbeat is over the 2s threshold once it is 3s old.
+        try await eventually("the frozen heartbeat to lag", deadline: .seconds(20)) {
+            try RingctlBinary.run(lag).status == 1
+        }
+        let result = try RingctlBinary.run(lag + ["-memberlist.gossip-interval=500ms", "-memberlist.retransmit-factor", "6"])
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("-memberlist.gossip-interval [now 500ms, dskit default 200ms]"), "\(result.stdout)")
+        #expect(result.stdout.contains("-memberlist.gossip-nodes [now 5, dskit default 3]"), "\(result.stdout)")
+        #expect(result.stdout.contains("-memberlist.retransmit-factor [now 6, dskit default 4]"), "\(result.stdout)")
+        #expect(Self.notes(result.stderr).isEmpty, "\(result.stderr)")
+    }
 }
