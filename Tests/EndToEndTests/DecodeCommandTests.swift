@@ -134,6 +134,14 @@ struct DecodeCommandTests {
         #expect(attempts.allSatisfy { !$0.contains(" as ") || $0.components(separatedBy: " as ").count == 2 })
         #expect(garbage.stderr.components(separatedBy: "is not a dskit frame").count == 2)  // said once
         #expect(lines.last?.hasPrefix("  hint: ") == true)
+
+        // Told what the bytes are, the one attempt is said the same way, with its hint.
+        for kind in ["packet", "value", "state"] {
+            let forced = try RingctlBinary.run(["decode", "--as", kind, "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
+            #expect(forced.status == 76, "\(kind): \(forced.stderr)")
+            #expect(forced.stderr.split(separator: "\n").filter { $0.hasPrefix("  as ") }.count == 1, "\(forced.stderr)")
+            #expect(forced.stderr.contains("  hint: "))
+        }
     }
 
     @Test("--hex reads an xxd dump; --extract pipes a KV value into ring --from-file")

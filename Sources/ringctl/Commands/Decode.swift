@@ -130,9 +130,20 @@ struct CaptureDecoder {
         switch kind {
         case .dskit: return try dskit(bytes)
         case .reply: return try reply(bytes)
-        case .packet: return try packet(bytes)
-        case .value: return try value(bytes)
-        case .state: return try state(bytes)
+        case .packet:
+            do { return try packet(bytes) } catch let error as NotMemberlist {
+                throw CaptureError(path: path, size: bytes.count, attempts: [
+                    .init(what: "a memberlist UDP packet", reason: error.description),
+                ])
+            }
+        case .value:
+            do { return try value(bytes) } catch {
+                throw CaptureError(path: path, size: bytes.count, attempts: [.init(what: Self.valueForm, reason: "\(error)")])
+            }
+        case .state:
+            do { return try state(bytes) } catch {
+                throw CaptureError(path: path, size: bytes.count, attempts: [.init(what: Self.stateForm, reason: "\(error)")])
+            }
         case .auto:
             if let first = bytes.first, first == 1 || first == 2 { return try dskit(bytes) }
             // Each attempt's own reason, one line each: the capture forms first, then the KV bytes people save.
@@ -142,8 +153,8 @@ struct CaptureDecoder {
                 ("a memberlist UDP packet", packet),
                 // The full state first: its length prefixes must add up exactly, a strong check, while a snappy
                 // block announcing 0 bytes (00 00 ...) would otherwise pass as an empty ring.
-                ("a KV full state ([u32 length][KeyValuePair]...)", state),
-                ("a KV value (ringDesc: snappy protobuf ring.Desc, or propagation beacons)", value),
+                (Self.stateForm, state),
+                (Self.valueForm, value),
             ]
             for (what, decode) in forms {
                 do { return try decode(bytes) } catch { attempts.append(.init(what: what, reason: "\(error)")) }
@@ -151,6 +162,9 @@ struct CaptureDecoder {
             throw CaptureError(path: path, size: bytes.count, attempts: attempts)
         }
     }
+
+    static let stateForm = "a KV full state ([u32 length][KeyValuePair]...)"
+    static let valueForm = "a KV value (ringDesc: snappy protobuf ring.Desc, or propagation beacons)"
 
     /// A KV value saved on its own (/memberlist?downloadKey=KEY, `kv get KEY --raw`): which codec is told by
     /// trying them, ring first (a value does not carry its codec id; the KV pair around it did).
