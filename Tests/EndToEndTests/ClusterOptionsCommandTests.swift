@@ -321,6 +321,9 @@ struct ClusterOptionsCommandTests {
         let invalid = try RingctlBinary.run(["members", "-j", peer.address, "-memberlist.tls-enabled=yes"])
         #expect(invalid.status == 64, "stderr: \(invalid.stderr)")
         #expect(invalid.stderr.contains("-memberlist.tls-enabled=yes: a boolean flag takes true or false"))
+        let missing = try RingctlBinary.run(["members", "-j", peer.address, "-memberlist.stream-timeout"])
+        #expect(missing.status == 64, "stderr: \(missing.stderr)")
+        #expect(missing.stderr.contains("-memberlist.stream-timeout needs a value, as in Go"), "\(missing.stderr)")
     }
 
     @Test(

@@ -122,7 +122,7 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .customLong("memberlist.retransmit-factor"), help: .private) var serviceRetransmitFactor: Int?
     /// dskit flags ringctl does not use, as `-name=value`.
     @Option(name: .customLong("ignored-dskit-flag"), help: .private) var ignoredDskitFlags: [String] = []
-    /// dskit booleans given a value Go rejects (`-memberlist.tls-enabled=yes`).
+    /// dskit flags Go rejects: a boolean's bad value (`-memberlist.tls-enabled=yes`), a missing value (`-name`).
     @Option(name: .customLong("invalid-dskit-flag"), help: .private) var invalidDskitFlags: [String] = []
 
     // The checks run with the command, not in `validate()`: argument-parser answers a failed validate() with the
@@ -131,7 +131,10 @@ struct ClusterOptions: ParsableArguments {
     /// Usage errors in the flags alone (the config file is checked in `resolved()`).
     func check(seedHint: String? = nil) throws {
         if let invalid = invalidDskitFlags.first {
-            let name = invalid.split(separator: "=").first.map(String.init) ?? invalid
+            guard let equals = invalid.firstIndex(of: "=") else {
+                throw ValidationError("\(invalid) needs a value, as in Go: \(invalid)=VALUE or \(invalid) VALUE.")
+            }
+            let name = invalid[..<equals]
             throw ValidationError(
                 "\(invalid): a boolean flag takes true or false, as in Go: \(name), \(name)=true or \(name)=false.")
         }

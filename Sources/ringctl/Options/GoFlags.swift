@@ -38,7 +38,8 @@ enum GoFlags {
 
     /// The private option that carries an ignored flag to the command (its value is the flag as normalized).
     static let ignoredOption = "--ignored-dskit-flag"
-    /// The private option that carries a boolean dskit flag whose value Go would reject.
+    /// The private option that carries a dskit flag Go would reject: a boolean with a value that is not one
+    /// (`-name=value`), or the last argument needing a value it lacks (`-name`).
     static let invalidOption = "--invalid-dskit-flag"
 
     /// The commands that take the cluster options; other commands' arguments are left alone.
@@ -162,7 +163,7 @@ enum GoFlags {
                 value = arguments[index]  // Go takes the next argument as the value, whatever it looks like
                 index += 1
             } else {
-                result.append(argument)  // no value: the parser says so
+                result.append("\(invalidOption)=-\(definition.name)")  // no value: the command says so
                 continue
             }
             emit(definition, value, into: &result, ignored: &ignored)
