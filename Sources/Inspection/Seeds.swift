@@ -46,7 +46,7 @@ public struct Seeds: Sendable {
         } catch InspectionError.noSeedAnswered(let failures) {
             // Seeds that closed without a word are asked once more the other way (transport, no label), so the
             // error can name the setting that is off instead of a list of suspects.
-            throw InspectionError.noSeedAnswered(await TransportProbe.diagnose(failures, configuration))
+            throw InspectionError.noSeedAnswered(try await TransportProbe.diagnose(failures, configuration))
         }
     }
 
@@ -104,6 +104,9 @@ public struct Seeds: Sendable {
             }
             perform(race.start())
             while let event = try await group.next() {
+                // About us, not the seed (a node name a member holds): another seed would say the same, and it is
+                // the answer even when Ctrl-C came meanwhile.
+                if case .failed(_, let error as ObserverError) = event, error.endsTheSearch { throw error }
                 // Interrupted (Ctrl-C): not any seed's failure, and no reason to try the next one.
                 try Task.checkCancellation()
                 switch event {
@@ -111,8 +114,6 @@ public struct Seeds: Sendable {
                     return SeedRace.Won(answer: answer, overtaken: race.overtaken(by: id))
                 case .failed(_, let error) where error is CancellationError:
                     throw CancellationError()
-                case .failed(_, let error as ObserverError) where error.endsTheSearch:
-                    throw error  // about us, not the seed: another seed would say the same
                 case .failed(let id, let error):
                     perform(race.failed(id, error))
                 case .resolved(let index, let result):

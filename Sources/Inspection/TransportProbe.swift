@@ -32,25 +32,33 @@ public struct TransportMismatch: Error, Sendable, CustomStringConvertible {
 
 /// Asks a seed that closed without replying once more, the other way, to tell the user which setting is off.
 enum TransportProbe {
-    /// At most this many endpoints are probed after a failed search (each one connection).
+    /// At most this many endpoints are probed after a failed search (up to three connections each).
     static let maxProbes = 3
 
+    /// All the probes together end within this (or `--timeout`, if shorter): a diagnosis, not a second search.
+    static let budget = Duration.seconds(2)
+
     /// The failures, with "closed without replying" replaced by a `TransportMismatch` where a probe answers.
-    static func diagnose(_ failures: [SeedFailure], _ configuration: PeekConfiguration) async -> [SeedFailure] {
+    /// Throws `CancellationError` when interrupted.
+    static func diagnose(_ failures: [SeedFailure], _ configuration: PeekConfiguration) async throws -> [SeedFailure] {
         var diagnosed = failures
         var probes = 0
+        let deadline = ContinuousClock.now.advanced(by: min(configuration.timeout, budget))
         for (index, failure) in failures.enumerated() {
             guard probes < maxProbes, let error = failure.error as? MemberlistError,
                 case .peerClosed(let peer, _, 0, let transport, let label) = error, configuration.tls == nil
             else { continue }
             probes += 1
             for (other, otherLabel) in alternatives(transport, label: label) {
+                try Task.checkCancellation()
+                guard ContinuousClock.now < deadline else { return diagnosed }
                 var probe = configuration
                 probe.transport = other
                 probe.clusterLabel = otherLabel
-                probe.timeout = min(configuration.timeout, .seconds(2))
-                probe.deadline = nil
-                if (try? await Peek.run(peer: peer, configuration: probe)) != nil {
+                probe.deadline = deadline
+                let answered = (try? await Peek.run(peer: peer, configuration: probe)) != nil
+                try Task.checkCancellation()
+                if answered {
                     diagnosed[index].error = TransportMismatch(
                         peer: peer, spoken: transport, answers: other, answersLabel: otherLabel, sentLabel: label)
                     break

@@ -61,21 +61,21 @@ struct MembersCommandTests {
 
     @Test("--timeout bounds the whole search: each silent seed gets a head start, then the next runs beside it; seeds reached after the budget are not tried")
     func silentSeeds() throws {
-        // 300ms: head starts of 100ms, so the silent seeds start at 0, 100 and 200ms; the fifth (400ms) is never
-        // reached. The fourth starts about when the budget ends: which of the two it reports is not asserted.
+        // 3s: head starts of 1s, so the silent seeds start at 0, 1 and 2s; the fifth (4s) is never reached. The
+        // fourth starts about when the budget ends: which of the two it reports is not asserted.
         let silent = try (0..<5).map { _ in try LoopbackSocket(.tcp) }
         defer { silent.forEach { $0.close() } }
         let refused = try LoopbackSocket.freePort(.tcp)
         let result = try RingctlBinary.run(
             ["members", "-j", "127.0.0.1:\(refused)"] + silent.flatMap { ["-j", "127.0.0.1:\($0.port)"] }
-                + ["--timeout", "300ms"])
+                + ["--timeout", "3s"])
         #expect(result.status == 69, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("no seed answered"))
         #expect(result.stderr.contains("127.0.0.1:\(refused) refused the connection"))
         for socket in silent.prefix(3) {
-            #expect(result.stderr.contains("127.0.0.1:\(socket.port) did not answer within 300ms"), "\(result.stderr)")
+            #expect(result.stderr.contains("127.0.0.1:\(socket.port) did not answer within 3s"), "\(result.stderr)")
         }
-        #expect(result.stderr.contains("127.0.0.1:\(silent[4].port): not tried: the 300ms --timeout ran out"), "\(result.stderr)")
+        #expect(result.stderr.contains("127.0.0.1:\(silent[4].port): not tried: the 3s --timeout ran out"), "\(result.stderr)")
         // Listed in seed order, whatever order they failed in.
         let positions = ([refused] + silent.map(\.port)).compactMap { result.stderr.range(of: "127.0.0.1:\($0)")?.lowerBound }
         #expect(positions.count == 6 && positions == positions.sorted(), "\(result.stderr)")

@@ -120,17 +120,18 @@ struct ObserveInterruptTests {
         #expect(runs.contains { !$0.neverAnnounced }, "\(runs.map(\.output))")
     }
 
-    @Test("a slow seed (its join reply 300ms late): SIGINT/SIGTERM while the join is in flight; each run left, confirmed")
+    @Test("a slow seed (its join reply 1s late): SIGINT/SIGTERM while the join is in flight; each run left, confirmed")
     func interruptedSlowJoin() throws {
         // The window the bug lived in: our alive state is written, the reply not yet read. Cut short there, the
         // leave reached the seed before it had merged the join, was dropped, and the cluster failed the node.
-        let peers = try GoCluster.dskit(label: "slow", [["--stream-delay", "300ms"], [], []])
+        // The reply comes 1s late (within the 3s grace), so the signals at 200-900ms land in that window.
+        let peers = try GoCluster.dskit(label: "slow", [["--stream-delay", "1s"], [], []])
         defer { peers.forEach { $0.stop() } }
         let runs = try Self.interrupt(
             ["members", "-j", peers[0].address, "--cluster-label", "slow", "--observe", "5s", "--bind-addr", "127.0.0.1"],
-            tag: "slow", delays: [60, 100, 140, 180, 220, 260, 300].map { .milliseconds($0) })
+            tag: "slow", delays: [200, 350, 500, 650, 800, 900].map { .milliseconds($0) })
         try Self.check(runs, peers: peers, transport: "dskit", label: "slow")
-        #expect(runs.filter { !$0.neverAnnounced }.count >= 4, "\(runs.map(\.output))")
+        #expect(runs.filter { !$0.neverAnnounced }.count >= 3, "\(runs.map(\.output))")
     }
 
     @Test("standard transport: SIGINT/SIGTERM at 17 points of watch; each run left or never announced itself")
@@ -148,11 +149,15 @@ struct ObserveInterruptTests {
     func nodeNameOfLiveMember() throws {
         let peers = try GoCluster.dskit(label: "names")
         defer { peers.forEach { $0.stop() } }
-        for flag in ["--node-name", "-memberlist.nodename"] {
+        // The name alone, and with the service's own advertise address and port pasted too (then our node looks
+        // like the real one in every field the seed shows).
+        let pasted = ["-memberlist.nodename", "peer-b", "-memberlist.advertise-addr", "127.0.0.1",
+                      "-memberlist.advertise-port", "\(peers[1].port)"]
+        for flags in [["--node-name", "peer-b"], ["-memberlist.nodename", "peer-b"], pasted] {
             let result = try RingctlBinary.run([
                 "members", "-j", peers[0].address, "--cluster-label", "names", "--observe", "1s",
-                "--bind-addr", "127.0.0.1", flag, "peer-b",
-            ])
+                "--bind-addr", "127.0.0.1",
+            ] + flags)
             #expect(result.status == 64, "stderr: \(result.stderr)")
             #expect(result.stderr.contains("node name \"peer-b\" belongs to a member of the cluster"), "\(result.stderr)")
             #expect(result.stderr.contains("hint:"))

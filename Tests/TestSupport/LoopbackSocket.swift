@@ -6,7 +6,8 @@ import Glibc
 
 /// A socket bound on 127.0.0.1 with a kernel-chosen port: a free port to hand to a server, or a silent peer.
 public final class LoopbackSocket: @unchecked Sendable {
-    // @unchecked: `fd` is set once in init and only closed by `close()`, which tests call from one task.
+    // @unchecked: `fd` is set once in init and only closed by `close()`; `held` is only touched by
+    // `pendingConnections()` and `close()`; tests call both from one task.
     public let port: UInt16
     private var fd: Int32
 
@@ -43,8 +44,8 @@ public final class LoopbackSocket: @unchecked Sendable {
     /// The socket's descriptor (-1 once closed).
     public var descriptor: Int32 { fd }
 
-    /// How many connections wait in the (never accepted) backlog of a TCP socket: each is accepted now, without
-    /// blocking, and closed.
+    /// How many connections waited in the (never accepted) backlog of a TCP socket: each is accepted now, without
+    /// blocking, and held open (silent, as before) until `close()`, so the peer sees no close.
     public func pendingConnections() -> Int {
         guard fd >= 0 else { return 0 }
         let flags = fcntl(fd, F_GETFL)
@@ -53,14 +54,19 @@ public final class LoopbackSocket: @unchecked Sendable {
         while true {
             let connection = accept(fd, nil, nil)
             guard connection >= 0 else { break }
-            _ = Glibc.close(connection)
+            held.append(connection)
             count += 1
         }
         _ = fcntl(fd, F_SETFL, flags)
         return count
     }
 
+    /// Connections `pendingConnections()` accepted, closed with the socket.
+    private var held: [Int32] = []
+
     public func close() {
+        for connection in held { _ = Glibc.close(connection) }
+        held = []
         if fd >= 0 { _ = Glibc.close(fd) }
         fd = -1
     }

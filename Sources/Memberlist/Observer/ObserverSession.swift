@@ -36,6 +36,15 @@ private enum JoinProgress {
     case connecting, written, abandoned
 }
 
+/// One join's progress, shared by the exchange, its cancellation handler and the session.
+private struct JoinAttempt {
+    var stage = JoinProgress.connecting
+    /// Our node as written to the seed.
+    var announced: Member?
+    /// Cancels the exchange when the grace after a Ctrl-C runs out; cancelled itself once the exchange ends.
+    var grace: Task<Void, Never>?
+}
+
 /// What the join with one seed gave.
 public struct JoinResult: Hashable, Sendable {
     /// The seed that answered.
@@ -66,13 +75,20 @@ public struct LeaveOutcome: Hashable, Sendable {
     public var node: String?
     /// How the seed lists us after the leave (nil when no leave was sent).
     public var confirmation: LeaveConfirmation?
+    /// True when no leave was sent because a live member holds our name (the join was written, but in a name
+    /// that is not ours to leave).
+    public var withheld: Bool
 
     /// An outcome.
-    public init(sentTo: [String], failures: [LeaveFailure], node: String?, confirmation: LeaveConfirmation? = nil) {
+    public init(
+        sentTo: [String], failures: [LeaveFailure], node: String?, confirmation: LeaveConfirmation? = nil,
+        withheld: Bool = false
+    ) {
         self.sentTo = sentTo
         self.failures = failures
         self.node = node
         self.confirmation = confirmation
+        self.withheld = withheld
     }
 }
 
@@ -99,7 +115,8 @@ public enum LeaveConfirmation: Hashable, Sendable {
 }
 
 /// How an observer session ended when its body failed, and whether it left: thrown by `withObserver` around the
-/// body's error (`underlying`) whenever the session may have announced itself, or was interrupted.
+/// body's error (`underlying`) when the body was interrupted, or when the seed listed us (the cluster had merged
+/// the join). A join the seed rejected (label, key) throws the body's own error.
 public struct ObserverEnded: Error, Sendable {
     /// What ended the body (`CancellationError` for Ctrl-C or SIGTERM).
     public var underlying: any Error
@@ -225,6 +242,8 @@ public actor ObserverSession {
     private var contacted: [String] = []
     /// A live member holds our node name: nothing may be sent in it (no leave).
     private var nameTaken = false
+    /// Our node as a join wrote it (before any reply): whom a leave without a member table is about.
+    private var announced: Member?
     private var nextSeqNo = UInt32.random(in: 0...UInt32.max / 2)
     private var relays: [UInt32: Relay] = [:]
     private var problemCount = 0
@@ -258,57 +277,68 @@ public actor ObserverSession {
         let configuration = self.configuration
         let boundPort = self.boundPort
         let framing = self.framing
-        // Once our alive state is on its way the seed may merge it, so from then on the exchange is not cut short
-        // by cancellation (Ctrl-C): it ends by its own deadline, and we learn whether we are in the cluster and
-        // whom the leave must reach. Cancelled before that, nothing is written: the cluster never heard of us.
-        // (Cut short after the write, the seed merged us after our leave had arrived: a dead message for a node it
-        // did not know yet is dropped, and the cluster later suspected and failed the vanished node.)
-        let progress = NIOLockedValueBox(JoinProgress.connecting)
+        // Once our alive state is on its way the seed may merge it, so from then on cancellation (Ctrl-C) does not
+        // cut the exchange short at once: the reply gets a grace period (the leave's budget, at most --timeout), so
+        // we learn whether we are in the cluster and whom the leave must reach. Cancelled before the write, nothing
+        // is written: the cluster never heard of us. (Cut short right after the write, the seed merged us after our
+        // leave had arrived: a dead message for a node it does not know yet is dropped, and the cluster later
+        // suspected and failed the vanished node.)
+        let wroteBefore = contacted.contains { $0 != peer }
+        let progress = NIOLockedValueBox(JoinAttempt())
         let exchange = Task {
             try await StreamExchange.run(peer: peer, framing: framing, timeout: configuration.timeout) {
                 localAddress throws in
                 let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
                 let pushPull = PushPull(join: true, nodes: [me.pushNodeState], userState: [])
                 let bytes = try framing.dialerBytes(.pushPull(pushPull))
-                let proceed = progress.withLockedValue { state in
-                    guard state == .connecting else { return false }
-                    state = .written
+                let proceed = progress.withLockedValue { attempt in
+                    guard attempt.stage == .connecting else { return false }
+                    attempt.stage = .written
+                    attempt.announced = me
                     return true
                 }
                 guard proceed else { throw CancellationError() }
                 return bytes
             }
         }
-        func noteWritten() {
-            // It may merge us even if its reply never comes: the leave must reach it.
-            if progress.withLockedValue({ $0 }) == .written, !contacted.contains(peer) { contacted.append(peer) }
+        func settle() -> JoinAttempt {
+            let attempt = progress.withLockedValue { attempt in
+                attempt.grace?.cancel()
+                return attempt
+            }
+            // It may merge us even if its reply never comes: the leave must consider it.
+            if attempt.stage == .written {
+                if !contacted.contains(peer) { contacted.append(peer) }
+                if announced == nil { announced = attempt.announced }
+            }
+            return attempt
         }
         let (envelope, localAddress): (StreamEnvelope, SocketAddress?)
         do {
             (envelope, localAddress) = try await withTaskCancellationHandler {
                 try await exchange.value
             } onCancel: {
-                let abandon = progress.withLockedValue { state in
-                    guard state == .connecting else { return false }
-                    state = .abandoned
+                let grace = min(configuration.timeout, configuration.leaveTimeout)
+                let abandon = progress.withLockedValue { attempt in
+                    guard attempt.stage == .connecting else {
+                        if attempt.grace == nil {
+                            attempt.grace = Task {
+                                try? await Task.sleep(for: grace)
+                                if !Task.isCancelled { exchange.cancel() }
+                            }
+                        }
+                        return false
+                    }
+                    attempt.stage = .abandoned
                     return true
                 }
-                if abandon {
-                    exchange.cancel()
-                } else {
-                    let grace = min(configuration.timeout, configuration.leaveTimeout)
-                    Task {
-                        try? await Task.sleep(for: grace)
-                        exchange.cancel()
-                    }
-                }
+                if abandon { exchange.cancel() }
             }
         } catch {
-            noteWritten()
+            _ = settle()
             throw error
         }
-        noteWritten()
-        if progress.withLockedValue({ $0 }) == .abandoned { throw CancellationError() }
+        if settle().stage == .abandoned { throw CancellationError() }
         guard case .pushPull(let reply) = envelope.message else {
             if case .error(let remote) = envelope.message {
                 throw ObserverError.joinRejected(peer: peer, message: "an error: \(remote.error)")
@@ -318,9 +348,12 @@ public actor ObserverSession {
         let me = try existing ?? Self.localMember(configuration, boundPort: boundPort, connection: localAddress)
         // A live member already has our name (`--node-name` of a real node, pasted from its flags): the seed kept
         // its own entry (memberlist drops an alive for a known name from another address), and a leave in that
-        // name would tell the cluster the real node left. Refuse, and never speak in that name again.
+        // name would tell the cluster the real node left. Refuse, and never speak in that name again. The seed
+        // answers before it merges our join, so an entry in our name is never this join's: it is ours only when an
+        // earlier seed took our join and gossip brought it here, at our address (a service's pasted advertise
+        // flags give its own address: no exemption without that earlier join).
         if let holder = reply.nodes.first(where: { $0.name == me.name && ($0.state == .alive || $0.state == .suspect) }),
-            holder.address.ipv4Mapped != me.address.ipv4Mapped || holder.port != me.port
+            !wroteBefore || holder.address.ipv4Mapped != me.address.ipv4Mapped || holder.port != me.port
         {
             nameTaken = true
             let address = holder.address.hostPort(holder.port)
@@ -670,16 +703,16 @@ public actor ObserverSession {
     /// Announces our leave to every live member (and every seed we wrote to) and waits until each packet is
     /// written or the leave timeout passes.
     func leave() async -> LeaveOutcome {
-        if nameTaken { return LeaveOutcome(sentTo: [], failures: [], node: nil) }
+        if nameTaken { return LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true) }
+        let deadline = ContinuousClock.now.advanced(by: configuration.leaveTimeout)
+        // The leave's packets get two thirds of the budget, so one unreachable member cannot leave the seed's
+        // confirmation no time.
+        let sendBy = ContinuousClock.now.advanced(by: configuration.leaveTimeout * 2 / 3)
         guard var table, !table.isLeaving else {
-            // Never joined: only seeds that may have merged us need telling, and they know no incarnation but 1.
-            guard !contacted.isEmpty, self.table == nil else { return LeaveOutcome(sentTo: [], failures: [], node: nil) }
-            let name = configuration.nodeName
-            let dead = DeadMessage(incarnation: 1, node: name, from: name)
-            let deadline = ContinuousClock.now.advanced(by: configuration.leaveTimeout)
-            var outcome = await announce(dead, to: contacted, by: deadline)
-            outcome.confirmation = await confirm(dead, to: contacted, by: deadline, outcome: &outcome)
-            return outcome
+            guard self.table == nil, let announced, let seed = contacted.first else {
+                return LeaveOutcome(sentTo: [], failures: [], node: nil)
+            }
+            return await leaveUnansweredJoin(announced, seed: seed, sendBy: sendBy, deadline: deadline)
         }
         let dead = table.leave()
         self.table = table
@@ -690,10 +723,59 @@ public actor ObserverSession {
         for peer in contacted where !targets.contains(peer) {
             targets.append(peer)
         }
-        let deadline = ContinuousClock.now.advanced(by: configuration.leaveTimeout)
-        var outcome = await announce(dead, to: targets, by: deadline)
-        outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
+        var outcome = await announce(dead, to: targets, by: sendBy)
+        outcome.confirmation = await confirm(dead, as: table.local, to: targets, by: deadline, outcome: &outcome)
         return outcome
+    }
+
+    /// The join was written but no reply came (interrupted, timed out): we do not know what the seed made of it.
+    /// Ask it first (a peek), and send the leave only if it lists our node as ours, at our address: a dead message
+    /// about a node it does not know is dropped anyway, and one in a name a real node holds would tell the cluster
+    /// that node left.
+    private func leaveUnansweredJoin(
+        _ me: Member, seed: String, sendBy: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+    ) async -> LeaveOutcome {
+        let dead = DeadMessage(incarnation: me.incarnation, node: me.name, from: me.name)
+        let listed: PeekResult
+        do {
+            listed = try await Peek.run(peer: seed, configuration: confirmationPeek(by: deadline))
+        } catch {
+            return LeaveOutcome(
+                sentTo: [], failures: [], node: me.name,
+                confirmation: .unchecked(seed: seed, reason: "\(error)"))
+        }
+        guard let entry = listed.nodes.first(where: { $0.name == me.name }) else {
+            return LeaveOutcome(sentTo: [], failures: [], node: me.name, confirmation: .notListed(seed: seed))
+        }
+        guard Self.isOurs(entry, me) else {
+            return LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)
+        }
+        if entry.state == .left || entry.state == .dead {
+            return LeaveOutcome(
+                sentTo: [], failures: [], node: me.name, confirmation: .left(seed: seed, state: entry.state, resent: 0))
+        }
+        var targets = [seed]
+        for node in listed.nodes where node.state == .alive && node.name != me.name {
+            let target = node.address.hostPort(node.port)
+            if !targets.contains(target) { targets.append(target) }
+        }
+        var outcome = await announce(dead, to: targets, by: sendBy)
+        outcome.confirmation = await confirm(dead, as: me, to: targets, by: deadline, outcome: &outcome)
+        return outcome
+    }
+
+    /// True when `entry` (a seed's view of our name) is our own node: same address and port.
+    private static func isOurs(_ entry: PushNodeState, _ me: Member) -> Bool {
+        entry.address.ipv4Mapped == me.address.ipv4Mapped && entry.port == me.port
+    }
+
+    /// A peek's configuration for asking the seed how it lists us, ending by `deadline`.
+    private func confirmationPeek(by deadline: ContinuousClock.Instant) -> PeekConfiguration {
+        var peek = PeekConfiguration(
+            transport: configuration.transport, clusterLabel: configuration.clusterLabel,
+            timeout: configuration.leaveTimeout, tls: configuration.tls, keyring: configuration.keyring)
+        peek.deadline = deadline
+        return peek
     }
 
     /// Asks the seed (one push/pull, as a peek) how it lists us after the leave. A seed that still lists us alive
@@ -701,13 +783,11 @@ public actor ObserverSession {
     /// drops a dead message for a node it does not know yet): the leave is sent again, a few times, within the
     /// leave's deadline.
     private func confirm(
-        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant, outcome: inout LeaveOutcome
+        _ dead: DeadMessage, as me: Member, to targets: [String], by deadline: ContinuousClock.Instant,
+        outcome: inout LeaveOutcome
     ) async -> LeaveConfirmation? {
         guard let seed = seed ?? contacted.first else { return nil }
-        var peek = PeekConfiguration(
-            transport: configuration.transport, clusterLabel: configuration.clusterLabel,
-            timeout: configuration.leaveTimeout, tls: configuration.tls, keyring: configuration.keyring)
-        peek.deadline = deadline
+        let peek = confirmationPeek(by: deadline)
         var resent = 0
         while true {
             let listed: PeekResult
@@ -716,7 +796,7 @@ public actor ObserverSession {
             } catch {
                 return .unchecked(seed: seed, reason: "\(error)")
             }
-            guard let entry = listed.nodes.first(where: { $0.name == dead.node }) else {
+            guard let entry = listed.nodes.first(where: { $0.name == dead.node && Self.isOurs($0, me) }) else {
                 return .notListed(seed: seed)
             }
             if entry.state == .left || entry.state == .dead {
@@ -727,8 +807,11 @@ public actor ObserverSession {
             }
             resent += 1
             try? await Task.sleep(for: .milliseconds(50 * resent))
-            let again = await announce(dead, to: targets, by: deadline)
+            let sendBy = min(deadline, ContinuousClock.now.advanced(by: .milliseconds(500)))
+            let again = await announce(dead, to: targets, by: sendBy)
             outcome.sentTo = Array(Set(outcome.sentTo + again.sentTo)).sorted()
+            // A member a resend reached is no longer one the leave missed.
+            outcome.failures.removeAll { failure in again.sentTo.contains(failure.peer) }
         }
     }
 

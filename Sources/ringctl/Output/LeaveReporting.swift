@@ -7,6 +7,12 @@ enum LeaveReporting {
     /// After an interrupted or failed join (the body's own error is reported after this).
     static func printEnded(_ ended: ObserverEnded) {
         let interrupted = ended.underlying is CancellationError
+        if ended.leave.withheld {
+            Terminal.printError(
+                "ringctl: \(interrupted ? "interrupted: " : "")no leave sent: a member of the cluster holds the name "
+                    + "\(ended.nodeName), and a leave in it would tell the cluster that member left")
+            return
+        }
         guard let node = ended.leave.node else {
             Terminal.printError(
                 "ringctl: \(interrupted ? "interrupted before the join was sent" : "the join was never sent"): "
@@ -30,13 +36,22 @@ enum LeaveReporting {
     static func summary(node: String, _ leave: LeaveOutcome) -> String {
         let sent = "sent its leave as \(node) to \(Plural.count(leave.sentTo.count, "member"))"
         switch leave.confirmation {
+        case .left(let seed, let state, _)? where leave.sentTo.isEmpty:
+            return "\(seed) lists \(node) as \(state) already: no leave needed"
         case .left(let seed, let state, let resent)?:
             let again = resent == 0 ? "" : " (after \(Plural.count(resent, "more leave")): the seed had not merged the join yet)"
             return "\(sent); \(seed) lists it as \(state)\(again)"
+        case .notListed(let seed)? where leave.sentTo.isEmpty:
+            return "no leave needed: \(seed) does not list \(node) (yet: a seed that merges the join later will "
+                + "mark it failed once it stops answering)"
         case .notListed(let seed)?:
-            return "\(sent); \(seed) does not list it (the join never reached its member list)"
+            return "\(sent); \(seed) does not list it (yet)"
         case .stillListed(let seed, let state)?:
             return "\(sent), but \(seed) still lists it as \(state): the cluster may mark it suspect, then dead"
+        case .unchecked(let seed, let reason)? where leave.sentTo.isEmpty:
+            return "the join to \(seed) got no answer and \(seed) could not be asked how it lists \(node) (\(reason)): "
+                + "no leave sent, since a leave in a name that is not ours would end a real member; if \(seed) "
+                + "merged the join, the cluster will mark \(node) failed"
         case .unchecked(let seed, let reason)?:
             return "\(sent); could not ask \(seed) how it lists it now: \(reason)"
         case nil:
@@ -54,10 +69,12 @@ enum LeaveReporting {
 enum SeedNotes {
     /// A seed that had not answered within its head start when a later one did: worth knowing, it may be wedged.
     @Sendable static func overtaken(_ note: SeedsOvertaken) {
-        let silent = note.silent.count == 1 ? note.silent[0] : note.silent.joined(separator: ", ")
+        let silent = note.silent.count == 1
+            ? "\(note.silent[0]) had not answered after \(MemberlistError.format(note.headStart))"
+            : "\(note.silent.joined(separator: ", ")) had not answered (each was given "
+                + "\(MemberlistError.format(note.headStart)) before the next was tried)"
         Terminal.printError(
-            "ringctl: note: \(silent) had not answered after \(MemberlistError.format(note.headStart)); "
-                + "\(note.answered), tried beside it, answered first (a seed that accepts and never answers may be "
-                + "wedged)")
+            "ringctl: note: \(silent); \(note.answered), tried beside \(note.silent.count == 1 ? "it" : "them"), "
+                + "answered first (a seed that accepts and never answers may be wedged)")
     }
 }
