@@ -160,7 +160,12 @@ public struct WatchTranslator: Sendable {
                 if a.registeredTimestamp != b.registeredTimestamp { what.append("registered") }
                 if a.address != b.address { what.append("address \(a.address) → \(b.address)") }
                 if a.zone != b.zone { what.append("zone \(a.zone) → \(b.zone)") }
-                if a.readOnly != b.readOnly { what.append(b.readOnly ? "read-only" : "writable") }
+                if a.readOnly != b.readOnly {
+                    what.append(b.readOnly ? "read-only" : "writable")
+                } else if a.readOnlyUpdatedTimestamp != b.readOnlyUpdatedTimestamp {
+                    what.append("read-only updated")
+                }
+                if a.versions != b.versions { what.append("versions") }
                 if !what.isEmpty { changes.append(.init(instance: id, what: what)) }
             case (nil, nil):
                 continue
