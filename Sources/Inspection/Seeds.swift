@@ -141,8 +141,8 @@ public struct SeedsOvertaken: Sendable {
     public var headStart: Duration
 }
 
-/// The order in which seeds are tried, as a pure state machine: events in, directives out (no sockets, no
-/// clocks). Candidates are (seed, endpoint) pairs in seed order; one runs at a time until it fails or outlives
+/// The order in which seeds are tried, as a pure state machine: events in, directives out (no sockets; the clock
+/// is passed in). Candidates are (seed, endpoint) pairs in seed order; one runs at a time until it fails or outlives
 /// its head start, then the next one is started.
 struct SeedRace {
     /// What the caller does next.
@@ -188,10 +188,17 @@ struct SeedRace {
     private var order: [String: Int] = [:]  // candidate label → its position in seed order
     private var positions = 0
 
-    init(seeds: [DiscoveryAddress], budget: Duration?, headStart: Duration?) {
+    /// What time it is (the clock is passed in, so the rules test without waiting).
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    init(
+        seeds: [DiscoveryAddress], budget: Duration?, headStart: Duration?,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.seeds = seeds
         self.budget = budget
-        self.deadline = budget.map { ContinuousClock.now.advanced(by: $0) }
+        self.now = now
+        self.deadline = budget.map { now().advanced(by: $0) }
         self.headStart = headStart
     }
 
@@ -244,7 +251,7 @@ struct SeedRace {
         while wantsNext {
             if !ready.isEmpty {
                 let candidate = ready.removeFirst()
-                let left = deadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(86_400)
+                let left = deadline.map { now().duration(to: $0) } ?? .seconds(86_400)
                 if let budget, left <= .milliseconds(1) {
                     record(SeedFailure(seed: candidate.seed, endpoint: candidate.endpoint, error: SeedNotTried(budget: budget)))
                     continue
@@ -261,7 +268,7 @@ struct SeedRace {
                 let address = seeds[index]
                 if address.mode == .literal {
                     enqueue(Candidate(seed: address.input, endpoint: nil))
-                } else if let budget, let deadline, ContinuousClock.now.duration(to: deadline) <= .milliseconds(1) {
+                } else if let budget, let deadline, now().duration(to: deadline) <= .milliseconds(1) {
                     record(SeedFailure(seed: address.input, error: SeedNotTried(budget: budget)))
                 } else {
                     resolving = true
