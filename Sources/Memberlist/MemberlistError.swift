@@ -82,7 +82,7 @@ public enum MemberlistError: Error, Hashable, Sendable, CustomStringConvertible 
             if received == 0 {
                 return "\(peer) closed the connection without replying while \(step) (we sent \(sent)); a memberlist "
                     + "node does that when the cluster label or the gossip key differs, a dskit node when spoken to "
-                    + "with --transport memberlist"
+                    + "without dskit's framing"
             }
             return "\(peer) closed the connection after \(received) bytes while \(step): the reply is incomplete"
         case .replyTooLarge(let peer, let limit):

@@ -83,7 +83,7 @@ struct DiagnosisCommandTests {
         Self.expectNoInternals(result.stderr)
     }
 
-    @Test("a peer that resets the connection: said in words (no system call, no errno), and a closing peer's status")
+    @Test("a peer that resets the connection: a close without reply (76), with no system call or errno in sight")
     func resetInWords() throws {
         let resetting = try LoopbackResponder(reply: [], reset: true)
         defer { resetting.close() }

@@ -2,7 +2,8 @@ import DskitKV
 import Memberlist
 
 /// The transient join use cases: `members --observe` and `watch`. The session joins through the first seed that
-/// answers (tried in order, as `Seeds.peek` does), and always leaves when the use case ends.
+/// answers, tried one at a time in order (not raced as `Seeds.peek` races them: each join writes our node to its
+/// seed, and the session keeps one seed's view), each within --timeout, and always leaves when the use case ends.
 public struct ObserveRequest: Sendable {
     /// The seeds, in order.
     public var seeds: Seeds

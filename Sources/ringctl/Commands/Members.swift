@@ -29,8 +29,14 @@ struct Members: AsyncParsableCommand {
             hashicorp/memberlist#253 keep left nodes for good). Without --observe nothing is left behind.
 
             Seeds are tried in order; dns+, dnssrv+ and dnssrvnoa+ seeds are resolved as dskit resolves \
-            them (see `ringctl resolve`) and each address is tried. When none answers, every seed is listed \
-            with why.
+            them (see `ringctl resolve`) and each address is tried. A seed that has not answered within its \
+            head start (a third of --timeout, at most 1s) no longer holds back the next, which is dialled \
+            beside it; the first answer wins, and stderr names the seed that was overtaken. When none answers, \
+            every seed is listed with why; one that closed without a word is asked once more the other way, so \
+            the error can name the --transport or --cluster-label to change.
+
+            Interrupted during --observe, ringctl either never announced itself or leaves, and says which on \
+            stderr; a --node-name that a live member holds is refused (64), and no leave is ever sent in it.
 
             Examples:
               ringctl members -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
@@ -45,10 +51,11 @@ struct Members: AsyncParsableCommand {
                 --secret-key-file gossip.key
               ringctl members -j 10.0.0.3:7946 --observe 10s --bind-addr 10.0.0.99
 
-            Exit status: 0 a seed answered; 64 usage; 69 no seed answered (refused, timed out, closed); \
-            76 a seed replied with something undecodable, or a dskit seed closed without replying (most \
-            likely a cluster label mismatch), or TLS or the gossip key did not match; 78 a TLS, key or config \
-            file is unusable.
+            Exit status: 0 a seed answered; 64 usage (also a --node-name a live member holds); 69 no seed \
+            answered (refused, timed out, closed mid-reply); 76 a seed replied with something undecodable, or \
+            closed without replying (a cluster label, gossip key or transport mismatch), or TLS or the gossip \
+            key did not match; 78 a TLS, key or config file is unusable, or the listen port is taken; 130 \
+            interrupted.
             """
     )
 

@@ -18,7 +18,9 @@ struct Watch: AsyncParsableCommand {
             ringctl never writes to the KV store and sends no gossip of its own. On Ctrl-C, SIGTERM or when \
             --for ends it leaves gracefully: every member gets a leave message, so the cluster shows ringctl \
             as left, never as failed (members drop that entry when memberlist forgets dead and left nodes; \
-            dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default). A second Ctrl-C exits at once.
+            dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default), and the seed is asked whether it \
+            lists ringctl as left (the leave is sent again while it does not). Interrupted before the join was \
+            written, nothing was announced and ringctl says so. A second Ctrl-C exits at once.
 
             Examples:
               ringctl watch -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
