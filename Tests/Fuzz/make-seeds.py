@@ -207,7 +207,7 @@ seeds["FuzzPushPull"] += [b"\x00" + vectors["ping"], b"\x01" + vectors["ack-empt
 # dskit frames: the captures as written, and the replies.
 seeds["FuzzDskitFrames"] += list(captures.values())
 # KV + ring: [selector][bytes]; 0 full state, 1 KeyValuePair, 2 ringDesc value, 3 ring.Desc protobuf,
-# 4 node metadata, 5 beacons protobuf, 6 beacons codec value.
+# 4 node metadata, 5 beacons protobuf, 6 beacons codec value, 7 ring JSON.
 states = [push_pull_user_state(captures[n]) for n in captures if n.startswith("pushpull")]
 pairs = [p for s in states for p in full_state_pairs(s)] + user_payloads
 values = []
@@ -221,6 +221,17 @@ seeds["FuzzKVRing"] += [b"\x04\x01\x01\x06zone-a", b"\x04\x01\x02\x00", b"\x04\x
 beacon = b"\x08\xe8\x07\x10\x00\x1a\x06peer-0"             # published_at 1000, deleted_at 0, published_by
 beacons = b"\x0a" + bytes([len(beacon) + 4]) + b"\x08\x2a\x12" + bytes([len(beacon)]) + beacon
 seeds["FuzzKVRing"] += [b"\x05" + beacons, b"\x05"]
+# 7: the JSON forms of a ring (viewKey, the /ring page, kv get output).
+ring_json = [
+    b'{"ingesters":{"a":{"addr":"10.0.0.1:9095","timestamp":1767225600,"state":3,"tokens":[5,1],"zone":"z",'
+    b'"registered_timestamp":1767225500,"read_only":true,"versions":{"1":42}},"b":{"timestamp":1}}}',
+    b'{"shards":[{"id":"a","state":"UNHEALTHY","address":"10.0.0.1:9095","timestamp":"2026-01-01T00:00:00Z",'
+    b'"registered_timestamp":"0001-01-01T00:00:00Z","read_only":false,'
+    b'"read_only_updated_timestamp":"0001-01-01T00:00:00Z","zone":"z","tokens":[7,9]}],'
+    b'"now":"2026-01-01T01:00:05.5+01:00"}',
+    b'{"key":"ring","codec":"ringDesc","value":{"ingesters":{"a":{"state":"PENDING","tokens":[3]}}}}',
+]
+seeds["FuzzKVRing"] += [b"\x07" + j for j in ring_json]
 
 if os.path.isdir(CORPUS):
     shutil.rmtree(CORPUS)

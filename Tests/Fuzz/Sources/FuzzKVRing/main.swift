@@ -3,7 +3,8 @@ import Foundation
 import FuzzSupport
 
 // Input: [selector][bytes]; the selector picks the decoder: dskit KV full state, one KeyValuePair, a ringDesc
-// codec value (snappy + protobuf) or bare ring.Desc protobuf, node metadata, propagation beacons.
+// codec value (snappy + protobuf) or bare ring.Desc protobuf, node metadata, propagation beacons, the JSON forms
+// of a ring (/ring page, viewKey, kv get).
 // Invariants:
 // - no decoder traps; KVState's strict decode succeeds exactly when decodePrefix reports no failure;
 // - what decodes re-encodes and decodes to an equal value, and the re-encoding is a fixed point;
@@ -15,7 +16,7 @@ public func fuzzTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
     let all = fuzzBytes(start, count)
     guard let selector = all.first else { return 0 }
     let input = Array(all.dropFirst())
-    switch selector % 7 {
+    switch selector % 8 {
     case 0: checkFullState(input)
     case 1:
         if let pair = try? KeyValuePair(protobuf: input) {
@@ -34,9 +35,13 @@ public func fuzzTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
         if let beacons = try? PropagationBeacons(protobuf: input) {
             checkBeacons(beacons)
         }
-    default:
+    case 6:
         if let beacons = try? PropagationBeacons(codecValue: input) {
             checkBeacons(beacons)
+        }
+    default:
+        if let json = try? RingJSON(input) {
+            checkRing(json.ring, selector: selector)
         }
     }
     return 0
