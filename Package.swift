@@ -1,6 +1,9 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// Set by scripts/release (a static binary): link c-ares and snappy from their .a archives.
+let staticCLibraries = Context.environment["RINGCTL_STATIC_C_LIBS"] != nil
+
 // Each library imports only what is listed above it here; the executable holds no protocol logic.
 // Pure libraries (MemberlistWire, DskitKV) open no sockets, so fuzzers and benchmarks build them alone.
 let package = Package(
@@ -22,8 +25,10 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian's -dev packages.
-        .systemLibrary(name: "CCares", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
-        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        // scripts/release sets RINGCTL_STATIC_C_LIBS: then pkg-config's -L/usr/lib/... is left out, so the linker
+        // finds the release script's directory of Debian's .a archives first and links c-ares and snappy in.
+        .systemLibrary(name: "CCares", pkgConfig: staticCLibraries ? nil : "libcares", providers: [.apt(["libc-ares-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: staticCLibraries ? nil : "snappy", providers: [.apt(["libsnappy-dev"])]),
         // SIGINT/SIGTERM blocked from load time until ringctl's handler is in place (see SignalCancellation).
         .target(name: "CEarlySignals"),
 
