@@ -49,7 +49,7 @@ struct KVViewTests {
         #expect(view.state.pairs == [second])
     }
 
-    @Test("watch events: member events keep their kind, a full state yields one event per changed key")
+    @Test("watch events: member events keep their kind, the join's full state yields observer_joined and one kv_present per key")
     func translate() {
         var translator = WatchTranslator()
         let member = Member(
@@ -60,10 +60,11 @@ struct KVViewTests {
         #expect(left.first?.member?.name == "node-1")
         #expect(left.first?.member?.state == .left)
         let state = KVState(pairs: [Self.ringPair([Self.instance("a", heartbeat: 1)])]).fullStateBytes()
+        // The join's full state: ringctl's own joined line, then the keys the seed knew, as present.
         let keys = translator.translate(.remoteState(state, join: true, from: "127.0.0.1:7946"))
-        #expect(keys.map(\.kind) == [.kvUpdated])
-        #expect(keys.first?.key?.key == "collectors/ring")
-        #expect(keys.first?.from == "127.0.0.1:7946")
+        #expect(keys.map(\.kind) == [.observerJoined, .kvPresent])
+        #expect(keys.last?.key?.key == "collectors/ring")
+        #expect(keys.last?.from == "127.0.0.1:7946")
         let repeated = translator.translate(.remoteState(state, join: false, from: "127.0.0.1:7947"))
         #expect(repeated.isEmpty)
         let garbage = translator.translate(.userMessage([0xff, 0xff], from: "x"))
