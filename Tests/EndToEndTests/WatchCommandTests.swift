@@ -122,6 +122,7 @@ struct WatchCommandTests {
         #expect(first.contains("  observer_joined  \(name)  through 127.0.0.1:\(peers[0].port)"), "\(first)")
         let last = try #require(lines.last)
         #expect(last.contains("  observer_left    \(name)  left: the leave went to 4 members"), "\(last)")
+        #expect(last.contains("lists it as left"), "\(last)")
     }
 
     @Test(
@@ -195,6 +196,8 @@ struct WatchCommandTests {
         let joined = try #require(lines.last)
         #expect(joined.hasPrefix("ringctl joined as \(name) (incarnation "), "stdout: \(result.stdout)")
         #expect(joined.contains(") and left: members list it as left until memberlist forgets it"))
+        // The seed was asked after the leave, and said so.
+        #expect(joined.hasSuffix("; 127.0.0.1:\(peers[0].port) lists it as left"), "stdout: \(result.stdout)")
         #expect(try await Self.states(of: name, in: peers) == [.left, .left, .left])
     }
 

@@ -59,6 +59,12 @@ enum LeaveReporting {
         }
     }
 
+    /// "; SEED lists it as left" when the seed confirmed the leave, else "" (the other outcomes are warnings).
+    static func confirmedSuffix(_ leave: LeaveOutcome) -> String {
+        guard case .left(let seed, let state, let resent)? = leave.confirmation else { return "" }
+        return "; \(seed) lists it as \(state)" + (resent == 0 ? "" : " (after \(Plural.count(resent, "more leave")))")
+    }
+
     /// One line per member the leave did not reach.
     static func warnings(_ leave: LeaveOutcome) -> [String] {
         leave.failures.map { "ringctl: warning: the leave did not reach \($0.peer): \($0.error)" }

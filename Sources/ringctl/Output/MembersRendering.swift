@@ -51,7 +51,7 @@ enum MembersRendering {
                 + Plural.count(leave.failures.count, "member") + " (see the warnings on stderr)"
         }
         return joined + " and left: members list it as left until memberlist forgets it "
-            + "(dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default)"
+            + "(dskit: -memberlist.gossip-to-dead-nodes-time, 30s by default)" + LeaveReporting.confirmedSuffix(leave)
     }
 
     /// "1-5/2 d2-5/4": protocol min-max/current, then delegate.

@@ -41,7 +41,7 @@ enum WatchRendering {
             leave.failures.isEmpty
             ? "left: the leave went to " + Plural.count(leave.sentTo.count, "member")
                 + "; they list it as left until memberlist forgets it (dskit: -memberlist.gossip-to-dead-nodes-time, "
-                + "30s by default)"
+                + "30s by default)" + LeaveReporting.confirmedSuffix(leave)
             : "left, but the leave did not reach " + Plural.count(leave.failures.count, "member")
                 + " (see the warnings on stderr): they may mark it suspect, then dead"
         return WatchEvent(time: time, kind: .observerLeft, detail: detail, observer: leave.node ?? node)
