@@ -1,4 +1,5 @@
 import ArgumentParser
+import DskitKV
 import Foundation
 
 /// A point in time: RFC 3339 (`2026-11-25T03:12:00Z`) or Unix seconds (`1795000000`).
@@ -10,7 +11,7 @@ struct TimeArgument: ExpressibleByArgument {
             date = Date(timeIntervalSince1970: seconds)
             return
         }
-        guard let seconds = RFC3339.parse(argument) else { return nil }
+        guard let seconds = UnixTime.parseRFC3339(argument) else { return nil }
         date = Date(timeIntervalSince1970: seconds)
     }
 }

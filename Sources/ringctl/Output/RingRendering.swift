@@ -66,7 +66,7 @@ enum RingRendering {
 
     /// The registration age, from the report's RFC 3339 times (the report carries ages for heartbeats only).
     private static func registeredAge(_ instance: RingReport.Instance, at: String) -> String {
-        guard let registered = instance.registered, let then = RFC3339.parse(registered), let now = RFC3339.parse(at)
+        guard let registered = instance.registered, let then = UnixTime.parseRFC3339(registered), let now = UnixTime.parseRFC3339(at)
         else { return "-" }
         return Age.ago(Int64((now - then).rounded(.down)))
     }
