@@ -153,11 +153,20 @@ struct ObserveInterruptTests {
         // like the real one in every field the seed shows).
         let pasted = ["-memberlist.nodename", "peer-b", "-memberlist.advertise-addr", "127.0.0.1",
                       "-memberlist.advertise-port", "\(peers[1].port)"]
-        for flags in [["--node-name", "peer-b"], ["-memberlist.nodename", "peer-b"], pasted] {
-            let result = try RingctlBinary.run([
-                "members", "-j", peers[0].address, "--cluster-label", "names", "--observe", "1s",
-                "--bind-addr", "127.0.0.1",
-            ] + flags)
+        // And behind a silent seed that took our join first (so an entry in our name could have come from it).
+        let silent = try LoopbackSocket(.tcp)
+        defer { silent.close() }
+        let cases: [(seeds: [String], flags: [String])] = [
+            ([peers[0].address], ["--node-name", "peer-b"]),
+            ([peers[0].address], ["-memberlist.nodename", "peer-b"]),
+            ([peers[0].address], pasted),
+            (["127.0.0.1:\(silent.port)", peers[0].address], pasted + ["--timeout", "1s"]),
+        ]
+        for (seeds, flags) in cases {
+            let result = try RingctlBinary.run(
+                ["members"] + seeds.flatMap { ["-j", $0] } + [
+                    "--cluster-label", "names", "--observe", "1s", "--bind-addr", "127.0.0.1",
+                ] + flags)
             #expect(result.status == 64, "stderr: \(result.stderr)")
             #expect(result.stderr.contains("node name \"peer-b\" belongs to a member of the cluster"), "\(result.stderr)")
             #expect(result.stderr.contains("hint:"))

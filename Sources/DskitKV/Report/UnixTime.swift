@@ -24,6 +24,15 @@ public enum UnixTime {
         }
     }
 
+    /// The days of `month` (1…12) in the proleptic Gregorian calendar.
+    static func daysInMonth(_ month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     /// Parses RFC 3339 as Go's time.Time marshals it ("2026-03-01T12:00:05Z", "…05.123456789+02:00") to Unix
     /// seconds; nil for anything else. Go's zero time, 0001-01-01T00:00:00Z, parses to its own (very negative) value.
     public static func parseRFC3339(_ text: String) -> Double? {
@@ -43,7 +52,8 @@ public enum UnixTime {
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year), hour < 24, minute < 60,
+              second < 60  // Go's time.Parse refuses a leap second too
         else { return nil }
         var position = 19
         var fraction = 0.0

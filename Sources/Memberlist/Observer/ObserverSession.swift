@@ -353,7 +353,7 @@ public actor ObserverSession {
         // earlier seed took our join and gossip brought it here, at our address (a service's pasted advertise
         // flags give its own address: no exemption without that earlier join).
         if let holder = reply.nodes.first(where: { $0.name == me.name && ($0.state == .alive || $0.state == .suspect) }),
-            !wroteBefore || holder.address.ipv4Mapped != me.address.ipv4Mapped || holder.port != me.port
+            !wroteBefore || !isOurs(holder, me)
         {
             nameTaken = true
             let address = holder.address.hostPort(holder.port)
@@ -712,7 +712,7 @@ public actor ObserverSession {
             guard self.table == nil, let announced, let seed = contacted.first else {
                 return LeaveOutcome(sentTo: [], failures: [], node: nil)
             }
-            return await leaveUnansweredJoin(announced, seed: seed, sendBy: sendBy, deadline: deadline)
+            return await leaveUnansweredJoin(announced, seed: seed, deadline: deadline)
         }
         let dead = table.leave()
         self.table = table
@@ -733,7 +733,7 @@ public actor ObserverSession {
     /// about a node it does not know is dropped anyway, and one in a name a real node holds would tell the cluster
     /// that node left.
     private func leaveUnansweredJoin(
-        _ me: Member, seed: String, sendBy: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+        _ me: Member, seed: String, deadline: ContinuousClock.Instant
     ) async -> LeaveOutcome {
         let dead = DeadMessage(incarnation: me.incarnation, node: me.name, from: me.name)
         let listed: PeekResult
@@ -747,7 +747,7 @@ public actor ObserverSession {
         guard let entry = listed.nodes.first(where: { $0.name == me.name }) else {
             return LeaveOutcome(sentTo: [], failures: [], node: me.name, confirmation: .notListed(seed: seed))
         }
-        guard Self.isOurs(entry, me) else {
+        guard isOurs(entry, me) else {
             return LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)
         }
         if entry.state == .left || entry.state == .dead {
@@ -755,18 +755,23 @@ public actor ObserverSession {
                 sentTo: [], failures: [], node: me.name, confirmation: .left(seed: seed, state: entry.state, resent: 0))
         }
         var targets = [seed]
-        for node in listed.nodes where node.state == .alive && node.name != me.name {
+        for node in listed.nodes where (node.state == .alive || node.state == .suspect) && node.name != me.name {
             let target = node.address.hostPort(node.port)
             if !targets.contains(target) { targets.append(target) }
         }
+        // The peek took part of the budget: the sends get two thirds of what is left.
+        let sendBy = ContinuousClock.now.advanced(by: ContinuousClock.now.duration(to: deadline) * 2 / 3)
         var outcome = await announce(dead, to: targets, by: sendBy)
         outcome.confirmation = await confirm(dead, as: me, to: targets, by: deadline, outcome: &outcome)
         return outcome
     }
 
-    /// True when `entry` (a seed's view of our name) is our own node: same address and port.
-    private static func isOurs(_ entry: PushNodeState, _ me: Member) -> Bool {
-        entry.address.ipv4Mapped == me.address.ipv4Mapped && entry.port == me.port
+    /// True when `entry` (a seed's view of our name) is provably our own node: at our address and port, and that
+    /// endpoint is our own listener (no --advertise-addr/--advertise-port: pasted from a service, they give the
+    /// service's endpoint, and then a real node's entry would look like ours).
+    private func isOurs(_ entry: PushNodeState, _ me: Member) -> Bool {
+        configuration.advertiseHost == nil && configuration.advertisePort == nil
+            && entry.address.ipv4Mapped == me.address.ipv4Mapped && entry.port == me.port
     }
 
     /// A peek's configuration for asking the seed how it lists us, ending by `deadline`.
@@ -796,17 +801,20 @@ public actor ObserverSession {
             } catch {
                 return .unchecked(seed: seed, reason: "\(error)")
             }
-            guard let entry = listed.nodes.first(where: { $0.name == dead.node && Self.isOurs($0, me) }) else {
+            // The join made sure no live member holds our name, so the entry in our name is ours.
+            guard let entry = listed.nodes.first(where: { $0.name == dead.node }) else {
                 return .notListed(seed: seed)
             }
             if entry.state == .left || entry.state == .dead {
                 return .left(seed: seed, state: entry.state, resent: resent)
             }
-            guard resent < 5, ContinuousClock.now.duration(to: deadline) > .milliseconds(200) else {
+            // Another round needs its pause, a send and a peek before the deadline.
+            let pause = Duration.milliseconds(50 * (resent + 1))
+            guard resent < 5, ContinuousClock.now.duration(to: deadline) > pause + .milliseconds(300) else {
                 return .stillListed(seed: seed, state: entry.state)
             }
             resent += 1
-            try? await Task.sleep(for: .milliseconds(50 * resent))
+            try? await Task.sleep(for: pause)
             let sendBy = min(deadline, ContinuousClock.now.advanced(by: .milliseconds(500)))
             let again = await announce(dead, to: targets, by: sendBy)
             outcome.sentTo = Array(Set(outcome.sentTo + again.sentTo)).sorted()

@@ -13,9 +13,12 @@ struct RingJSONTests {
         let nanos = UnixTime.parseRFC3339("2026-01-01T00:00:00.123456789Z") ?? 0
         #expect(abs(nanos - 1_767_225_600.123456789) < 1e-6)
         #expect(UnixTime.parseRFC3339("1970-01-01T00:00:00Z") == 0)
+        #expect(UnixTime.parseRFC3339("2028-02-29T00:00:00Z") != nil)  // a leap day
+        #expect(UnixTime.parseRFC3339("2000-02-29T00:00:00Z") != nil)  // divisible by 400
         #expect(UnixTime.parseRFC3339("0001-01-01T00:00:00Z") == Double(UnixTime.goZeroTime))
         for bad in ["", "yesterday", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "2026-01-01T00:00:00.Z",
-                    "2026-01-01T00:00:00+0100", "2026-01-01T00:00:00Zjunk", String(repeating: "9", count: 100)] {
+                    "2026-01-01T00:00:00+0100", "2026-01-01T00:00:00Zjunk", String(repeating: "9", count: 100),
+                    "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-01-01T23:59:60Z"] {
             #expect(UnixTime.parseRFC3339(bad) == nil, "\(bad)")
         }
     }
