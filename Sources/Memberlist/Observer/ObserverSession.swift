@@ -724,7 +724,7 @@ public actor ObserverSession {
             targets.append(peer)
         }
         var outcome = await announce(dead, to: targets, by: sendBy)
-        outcome.confirmation = await confirm(dead, as: table.local, to: targets, by: deadline, outcome: &outcome)
+        outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
         return outcome
     }
 
@@ -762,7 +762,7 @@ public actor ObserverSession {
         // The peek took part of the budget: the sends get two thirds of what is left.
         let sendBy = ContinuousClock.now.advanced(by: ContinuousClock.now.duration(to: deadline) * 2 / 3)
         var outcome = await announce(dead, to: targets, by: sendBy)
-        outcome.confirmation = await confirm(dead, as: me, to: targets, by: deadline, outcome: &outcome)
+        outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
         return outcome
     }
 
@@ -788,7 +788,7 @@ public actor ObserverSession {
     /// drops a dead message for a node it does not know yet): the leave is sent again, a few times, within the
     /// leave's deadline.
     private func confirm(
-        _ dead: DeadMessage, as me: Member, to targets: [String], by deadline: ContinuousClock.Instant,
+        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant,
         outcome: inout LeaveOutcome
     ) async -> LeaveConfirmation? {
         guard let seed = seed ?? contacted.first else { return nil }
@@ -824,8 +824,7 @@ public actor ObserverSession {
     }
 
     private func announce(
-        _ dead: DeadMessage, to targets: [String],
-        by deadline: ContinuousClock.Instant = .now.advanced(by: .seconds(3))
+        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant
     ) async -> LeaveOutcome {
         var packets: [(String, [UInt8])] = []
         var failures: [LeaveFailure] = []

@@ -81,7 +81,7 @@ struct Members: AsyncParsableCommand {
                 let observed = try await SignalCancellation.run {
                     try await Observation.members(request, for: duration)
                 }
-                LeaveWarnings.print(observed.leave)
+                LeaveReporting.printWarnings(observed.leave)
                 leave = observed.leave
                 report = observed.report.filtered(states: Set(state))
             } else {

@@ -71,7 +71,7 @@ struct Watch: AsyncParsableCommand {
                 try await Observation.watch(request, for: duration, onEvent: print)
             }
             print(WatchRendering.leftEvent(leave, node: nodeName))
-            LeaveWarnings.print(leave)
+            LeaveReporting.printWarnings(leave)
             return .ok
         }
     }
@@ -80,11 +80,4 @@ struct Watch: AsyncParsableCommand {
 /// `watch -o`: table lines or JSON Lines.
 enum WatchFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
-}
-
-/// The leave's failures, on stderr: the cluster may show ringctl as failed where the leave did not arrive.
-enum LeaveWarnings {
-    static func print(_ leave: LeaveOutcome) {
-        LeaveReporting.printWarnings(leave)
-    }
 }

@@ -37,4 +37,12 @@ struct DurationArgument: ExpressibleByArgument, Hashable, CustomStringConvertibl
         guard total.isFinite, total < 1e9 else { return nil }
         return .nanoseconds(Int64(total * 1e9))
     }
+
+    /// Why `text` is not a duration, as the rest of "--timeout …".
+    static func problem(_ text: String) -> String {
+        if text.isEmpty { return "needs a duration, e.g. 5s" }
+        if Double(text) != nil { return "\(text): add a unit, e.g. \(text)s" }
+        if text.hasPrefix("-") { return "\(text): a duration here cannot be negative" }
+        return "\(text) is not a duration"
+    }
 }

@@ -38,12 +38,6 @@ enum SignalCancellation {
             if already { cancel() }
         }
 
-        /// True when a signal has arrived.
-        var interrupted: Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            return signalled
-        }
 
         /// One signal: the first cancels, the second exits.
         func deliver() {
@@ -85,9 +79,6 @@ enum SignalCancellation {
         signal(SIGTERM, forwardSignal)
         ringctl_unblock_early_signals()
     }
-
-    /// True once SIGINT or SIGTERM arrived.
-    static var interrupted: Bool { state.interrupted }
 
     /// Runs a command body in a task that SIGINT and SIGTERM cancel. Nested calls run the body in the task of
     /// the outer one (whose cancellation reaches it).

@@ -146,13 +146,3 @@ extension String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }
 }
-
-extension DurationArgument {
-    /// Why `text` is not a duration, as the rest of "--timeout …".
-    static func problem(_ text: String) -> String {
-        if text.isEmpty { return "needs a duration, e.g. 5s" }
-        if Double(text) != nil { return "\(text): add a unit, e.g. \(text)s" }
-        if text.hasPrefix("-") { return "\(text): a duration here cannot be negative" }
-        return "\(text) is not a duration"
-    }
-}
