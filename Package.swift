@@ -88,7 +88,8 @@ let package = Package(
         .testTarget(name: "DskitKVTests", dependencies: ["DskitKV", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "Memberlist", "DskitKV", "TestSupport"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["ringctl", "TestSupport", "DskitKV", "Memberlist", "MemberlistWire"],
+            name: "EndToEndTests",
+            dependencies: ["ringctl", "TestSupport", "Discovery", "DskitKV", "Inspection", "Memberlist", "MemberlistWire"],
             exclude: ["Fixtures"]
         ),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.

@@ -83,23 +83,6 @@ public enum AddressProblem: Hashable, Sendable, CustomStringConvertible {
         case .badCharacter(let character): "\"\(character)\" is not allowed in a DNS name (letters, digits, - and _)"
         }
     }
-
-    /// What to type instead.
-    public var hint: String {
-        switch self {
-        case .empty, .whitespace, .emptyLabel, .badCharacter, .repeatedSchemeSeparator:
-            "write it as dns+HOST:PORT, dnssrv+NAME, dnssrvnoa+NAME or HOST:PORT"
-        case .unknownPrefix:
-            "use dns+HOST:PORT, dnssrv+NAME or dnssrvnoa+NAME; without a prefix the address is used as given"
-        case .nothingAfterPrefix(let mode):
-            mode == .dns ? "add a host and port: dns+memberlist.example.svc:7946" : "add a name: \(mode.prefix)_memberlist._tcp.example.svc"
-        case .missingPort: "add the memberlist port, e.g. :7946, or use dnssrv+ to take the port from SRV records"
-        case .badPort: "give a port from 1 to 65535"
-        case .ipForSRV(let ip): "use the IP without a prefix (\(ip):7946) or dns+\(ip):PORT"
-        case .nonASCII: "convert the name to punycode (idn2 NAME) and retry"
-        case .nameTooLong, .labelTooLong: "check for a pasted duplicate or a missing separator"
-        }
-    }
 }
 
 /// Everything that can go wrong in discovery, with the input, the query and the server named.
@@ -108,7 +91,7 @@ public enum DiscoveryError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidAddress(input: String, reason: AddressProblem)
     /// A query failed in a way dskit reports as an error (not NXDOMAIN or an empty answer).
     case queryFailed(input: String, query: DNSQuery, servers: [String], status: DNSStatus)
-    /// A `--dns-server` value c-ares cannot use.
+    /// A DNS server address c-ares cannot use (as given, e.g. from `--dns-server`).
     case invalidServer(server: String, reason: String)
     /// c-ares could not be set up (unreadable resolv.conf, out of memory).
     case channelSetup(detail: String)
@@ -120,34 +103,9 @@ public enum DiscoveryError: Error, Hashable, Sendable, CustomStringConvertible {
         case .queryFailed(let input, let query, let servers, let status):
             "\(input): \(query) to \(Self.serverList(servers)): \(status)"
         case .invalidServer(let server, let reason):
-            "--dns-server \(server): \(reason)"
+            "DNS server \(server): \(reason)"
         case .channelSetup(let detail):
             "cannot set up the DNS resolver: \(detail)"
-        }
-    }
-
-    /// What to try next.
-    public var hint: String {
-        switch self {
-        case .invalidAddress(_, let reason):
-            reason.hint
-        case .queryFailed(_, _, let servers, let status):
-            switch status {
-            case .timeout:
-                "check that \(Self.serverList(servers)) is reachable from here (firewall, VPN, pod network), or raise --timeout/--tries"
-            case .connectionRefused:
-                "nothing answers DNS there: check the server address and port (--dns-server HOST:PORT)"
-            case .serverFailure:
-                "the server or its upstream failed; retry, or ask another server with --dns-server"
-            case .refused:
-                "the server will not resolve this name for us; use the cluster's DNS server (--dns-server), e.g. kube-dns"
-            case .badResponse, .other, .nxdomain, .noData:
-                "retry with another server (--dns-server) and compare with: dig @SERVER NAME SRV"
-            }
-        case .invalidServer:
-            "give the server's IP address, e.g. --dns-server 10.96.0.10:53 (find kube-dns with: kubectl -n kube-system get svc kube-dns)"
-        case .channelSetup:
-            "check /etc/resolv.conf, or name a server with --dns-server IP:PORT"
         }
     }
 
@@ -157,7 +115,8 @@ public enum DiscoveryError: Error, Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
-    static func serverList(_ servers: [String]) -> String {
+    /// "10.0.0.10:53, 10.0.0.11:53", or "the system resolver" when no server was named.
+    public static func serverList(_ servers: [String]) -> String {
         servers.isEmpty ? "the system resolver" : servers.joined(separator: ", ")
     }
 }

@@ -13,7 +13,7 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSeeds:
-            return "no seed to ask: give at least one -j/--join address"
+            return "no seed to ask: the seed list is empty"
         case .noSeedAnswered(let failures):
             return "no seed answered:\n" + Self.lines(failures).joined(separator: "\n")
         case .configFile(let path, let key, let line, let reason):

@@ -33,6 +33,8 @@ struct Ringctl: AsyncParsableCommand {
                   resolved to nothing, heartbeat lag over the threshold, no such KV key)
               64  usage: bad flags or arguments
               69  unavailable: no DNS server or cluster member answered
+              70  software: an internal error ringctl did not expect (a bug: please
+                  report it with the command you ran)
               76  protocol: a peer spoke something undecodable, or the label/keyring
                   did not match
               78  configuration: bad TLS, key or config files

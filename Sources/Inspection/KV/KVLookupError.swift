@@ -14,6 +14,8 @@ public enum KVLookupError: Error, Sendable, CustomStringConvertible {
     case noRingKey(seed: String, present: [String])
     /// A ringDesc value that does not decode.
     case ringUndecodable(key: String, seed: String, underlying: DskitKVError)
+    /// A value of a codec ringctl knows that does not decode (`kv get` prints it raw, with this error).
+    case valueUndecodable(key: String, codec: CodecID, seed: String, underlying: DskitKVError)
 
     public var description: String {
         switch self {
@@ -29,24 +31,8 @@ public enum KVLookupError: Error, Sendable, CustomStringConvertible {
             return "\(seed) holds no ring (no KV key with codec ringDesc); keys present: \(Self.list(present))"
         case let .ringUndecodable(key, seed, underlying):
             return "the ring under KV key \"\(key)\" on \(seed) does not decode: \(underlying)"
-        }
-    }
-
-    /// What to try next.
-    public var hint: String {
-        switch self {
-        case .stateUndecodable, .ringUndecodable:
-            return "the seed may run a dskit version ringctl does not know; save the value with the /memberlist "
-                + "page's download link and run ringctl decode or ring --from-file on it"
-        case .keyMissing, .keyDeleted:
-            return "list the keys with: ringctl kv -j SEED (keys carry the kvstore prefix, e.g. collectors/ring)"
-        case .notARing:
-            return "pick a key whose codec is ringDesc (ringctl kv lists codecs), or leave out --key for every ring"
-        case .noRingKey(_, let present):
-            return present.isEmpty
-                ? "the KV store is empty: the cluster may be a plain memberlist cluster (try ringctl members), or "
-                    + "its ring clients use another KV store (consul, etcd)"
-                : "the cluster may not keep its rings in memberlist, or the ring has not been written yet"
+        case let .valueUndecodable(key, codec, seed, underlying):
+            return "the value under KV key \"\(key)\" (codec \(codec)) on \(seed) does not decode: \(underlying)"
         }
     }
 

@@ -31,19 +31,4 @@ public enum ObserverError: Error, Hashable, Sendable, CustomStringConvertible {
                 + "ringctl will not join under it, and sent no leave in its name"
         }
     }
-
-    /// What to try next.
-    public var hint: String {
-        switch self {
-        case .bindFailed:
-            return "pick another --bind-port (0 chooses a free one) or --bind-addr"
-        case .invalidAdvertiseAddress:
-            return "pass --advertise-addr with an IP address the cluster's nodes can reach"
-        case .joinRejected:
-            return "check --transport, --cluster-label and the gossip key against the cluster's configuration"
-        case .nodeNameTaken:
-            return "give --node-name (-memberlist.nodename) a name no member uses, or leave it out for "
-                + "ringctl-<host>-<random>; a service's own -memberlist.nodename is that service's, not ringctl's"
-        }
-    }
 }

@@ -271,9 +271,4 @@ struct CaptureError: Error, CustomStringConvertible {
             + "reply, a memberlist packet or dskit KV bytes:"
             + attempts.map { "\n  as \($0.what): \($0.reason)" }.joined()
     }
-    var hint: String {
-        "save one direction of one connection as raw bytes (Wireshark: Follow TCP Stream, Show data as Raw, "
-            + "one direction); add --hex for a text dump; add --key-file if the cluster encrypts gossip; "
-            + "a ring value saved from /memberlist reads with ringctl ring --from-file FILE"
-    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DskitKV
 import Foundation
 import Inspection
 
@@ -66,9 +67,9 @@ struct KVList: AsyncParsableCommand {
             case .json: print(try JSONOutput.render(report))
             case .table, .wide: print(MembersRendering.kvTable(report))
             }
-            if let problem = report.decodeError {
-                Terminal.printError("ringctl: \(peek.peer)'s KV state stops decoding: \(problem)")
-                return .protocolMismatch
+            // The keys before the damage are listed above; the damage is the error that decides the status.
+            if let failure = KVState.decodePrefix(peek.userState).failure {
+                throw KVLookupError.stateUndecodable(seed: peek.peer, underlying: failure)
             }
             return .ok
         }
@@ -138,9 +139,9 @@ struct KVGet: AsyncParsableCommand {
             }
             let report = KVValueReport(seed: peek.peer, pair: pair)
             print(try JSONOutput.render(report))
-            if let problem = report.decodeError {
-                Terminal.printError("ringctl: the value under KV key \"\(key)\" (codec \(report.codec)) does not decode: \(problem)")
-                return .protocolMismatch
+            // The value is printed raw (value_base64) above; why it does not decode is the error.
+            if report.decodeError != nil, case .undecodable(let codec, _, let failure) = pair.decodedValue() {
+                throw KVLookupError.valueUndecodable(key: key, codec: codec, seed: peek.peer, underlying: failure)
             }
             return .ok
         }

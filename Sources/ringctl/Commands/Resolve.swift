@@ -75,10 +75,7 @@ struct Resolve: AsyncParsableCommand {
                     problems.append(error)
                 }
             }
-            if !problems.isEmpty {
-                problems.forEach(ExitStatus.printDiagnostic)
-                return .usage
-            }
+            if !problems.isEmpty { throw Findings(errors: problems) }
             var servers: [String] = []
             for server in dnsServers { servers.append(try ResolverConfiguration.normalizeServer(server)) }
             let configuration = ResolverConfiguration(servers: servers, timeout: timeout.duration, tries: tries)
@@ -89,7 +86,36 @@ struct Resolve: AsyncParsableCommand {
             case .plain: report.endpoints.forEach { print($0) }
             case .json: print(try JSONOutput.render(ResolveRendering.json(report)))
             }
-            return ResolveRendering.diagnoseAndGrade(report)
+            ResolveRendering.printNotes(report)
+            let unusable = report.resolutions.compactMap(\.problem)
+            if !unusable.isEmpty { throw Findings(errors: unusable) }
+            return .ok
         }
+    }
+}
+
+/// An address that gave no endpoint, and did not fail: NXDOMAIN or an empty answer, which dskit logs and skips
+/// (it joins whoever else it found). `ringctl resolve` shows it and exits 1.
+struct ResolvedToNothing: Error, CustomStringConvertible {
+    /// The address as given.
+    var input: String
+    var mode: DiscoveryMode
+    /// The first query made for it.
+    var query: DNSQuery?
+    /// What that query found instead (nil: the SRV answer named targets, and none had an address).
+    var status: DNSStatus?
+
+    /// "SRV query for NAME found nothing: NXDOMAIN (...)".
+    var description: String {
+        "\(query?.description ?? "lookup") found nothing: " + (status?.description ?? "no addresses for any target")
+    }
+}
+
+extension Resolution {
+    /// What keeps this address from giving endpoints, when something does: its error, or its empty answer.
+    var problem: (any Error)? {
+        if let error { return error }
+        guard isEmpty else { return nil }
+        return ResolvedToNothing(input: address.input, mode: address.mode, query: query, status: emptyStatus)
     }
 }

@@ -213,9 +213,4 @@ struct RingFileError: Error, CustomStringConvertible {
     var description: String {
         "\(path == "-" ? "standard input" : path) (\(size) bytes) \(reason)"
     }
-
-    var hint: String {
-        "save the value with the /memberlist page's download link for a key whose codec is ringDesc (or paste "
-            + "/ring or /memberlist?viewKey=KEY&format=json JSON); for a captured packet or stream use: ringctl decode FILE"
-    }
 }

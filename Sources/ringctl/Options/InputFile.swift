@@ -5,10 +5,34 @@ enum InputFile {
     /// Largest file ringctl reads: a 20 MiB push/pull state compressed, with room to spare.
     static let maxBytes = 64 * 1024 * 1024
 
+    /// A file named on the command line that cannot be used: which, and what is wrong with it.
     struct Failure: Error, CustomStringConvertible {
+        /// What is wrong with the file.
+        enum Problem: Equatable {
+            /// It cannot be opened: `exists` tells a missing file from an unreadable one.
+            case unreadable(exists: Bool)
+            /// It holds more than `limit` bytes.
+            case tooLarge(limit: Int)
+            /// It holds nothing.
+            case empty
+            /// `--hex` was given and it is not a hex dump: `token` is the first word that is not hex (nil when
+            /// every word was hex but the digits do not make whole bytes, `digits` of them).
+            case notHex(token: String?, digits: Int)
+        }
+
         let path: String
-        let reason: String
-        let hint: String
+        let problem: Problem
+
+        var reason: String {
+            switch problem {
+            case .unreadable(let exists): exists ? "cannot be read (permissions?)" : "no such file"
+            case .tooLarge(let limit): "is larger than \(limit / 1024 / 1024) MiB"
+            case .empty: "is empty"
+            case .notHex(let token?, _): "is not a hex dump (\"\(token.prefix(20))\" is not hex)"
+            case .notHex(nil, let digits): "is not a hex dump (\(digits) hex digits)"
+            }
+        }
+
         var description: String { "\(path == "-" ? "standard input" : path): \(reason)" }
     }
 
@@ -19,10 +43,7 @@ enum InputFile {
         } else {
             guard let opened = FileHandle(forReadingAtPath: path) else {
                 let exists = FileManager.default.fileExists(atPath: path)
-                throw Failure(
-                    path: path, reason: exists ? "cannot be read (permissions?)" : "no such file",
-                    hint: "check the path; use - to read standard input"
-                )
+                throw Failure(path: path, problem: .unreadable(exists: exists))
             }
             handle = opened
         }
@@ -33,14 +54,11 @@ enum InputFile {
             if chunk.isEmpty { break }
             bytes += chunk
             guard bytes.count <= maxBytes else {
-                throw Failure(
-                    path: path, reason: "is larger than \(maxBytes / 1024 / 1024) MiB",
-                    hint: "ringctl reads one ring value or one captured connection; cut the capture to one message"
-                )
+                throw Failure(path: path, problem: .tooLarge(limit: maxBytes))
             }
         }
         guard !bytes.isEmpty else {
-            throw Failure(path: path, reason: "is empty", hint: "save the value again (the /memberlist page's download link)")
+            throw Failure(path: path, problem: .empty)
         }
         return bytes
     }
@@ -63,19 +81,13 @@ enum InputFile {
                 if token.hasPrefix("0x") || token.hasPrefix("\\x") { token = token.dropFirst(2) }
                 let digitsOnly = token.replacingOccurrences(of: "\\x", with: "")
                 guard digitsOnly.allSatisfy(\.isHexDigit) else {
-                    throw Failure(
-                        path: path, reason: "is not a hex dump (\"\(field.prefix(20))\" is not hex)",
-                        hint: "drop --hex for a binary file, or give hex as pairs of digits (xxd -p FILE)"
-                    )
+                    throw Failure(path: path, problem: .notHex(token: String(field), digits: digits.count))
                 }
                 digits += digitsOnly.utf8
             }
         }
         guard digits.count.isMultiple(of: 2), !digits.isEmpty else {
-            throw Failure(
-                path: path, reason: "is not a hex dump (\(digits.count) hex digits)",
-                hint: "drop --hex for a binary file, or give hex as pairs of digits (xxd -p FILE)"
-            )
+            throw Failure(path: path, problem: .notHex(token: nil, digits: digits.count))
         }
         var result: [UInt8] = []
         result.reserveCapacity(digits.count / 2)

@@ -8,9 +8,6 @@ enum KeyFiles {
         let path: String
         let reason: String
         var description: String { "key file \(path): \(reason)" }
-        var hint: String {
-            "a memberlist key is 16, 24 or 32 bytes (AES-128/192/256), raw or base64 as in -memberlist.secret-key"
-        }
     }
 
     static func keyring(_ paths: [String]) throws -> Keyring? {

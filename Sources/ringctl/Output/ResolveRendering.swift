@@ -48,26 +48,14 @@ enum ResolveRendering {
         return lines.joined(separator: "\n")
     }
 
-    /// Prints what went wrong to stderr and returns the exit status the answers deserve.
-    static func diagnoseAndGrade(_ report: ResolutionReport) -> ExitStatus {
-        var status = ExitStatus.ok
-        for resolution in report.resolutions {
-            if let error = resolution.error {
-                ExitStatus.printDiagnostic(error)
-                status = max(status, ExitStatus(of: error))
-            } else if resolution.isEmpty {
-                Terminal.printError("ringctl: \(resolution.address.input): \(emptyMessage(resolution))")
-                Terminal.printError("  hint: \(emptyHint(resolution))")
-                status = max(status, .unhealthy)
-            }
-            if resolution.duplicatesRemoved > 0 {
-                Terminal.printError(
-                    "ringctl: \(resolution.address.input): "
-                        + Plural.count(resolution.duplicatesRemoved, "duplicate endpoint") + " shown once"
-                )
-            }
+    /// Notes on stderr for what the table shows once (the errors are the command's to throw).
+    static func printNotes(_ report: ResolutionReport) {
+        for resolution in report.resolutions where resolution.duplicatesRemoved > 0 {
+            Terminal.printError(
+                "ringctl: \(resolution.address.input): "
+                    + Plural.count(resolution.duplicatesRemoved, "duplicate endpoint") + " shown once"
+            )
         }
-        return status
     }
 
     /// The DNS status of a failed address, when the failure was a query's.
@@ -75,24 +63,6 @@ enum ResolveRendering {
         if case .queryFailed(_, _, _, let status) = resolution.error { return status }
         return nil
     }
-
-    /// "SRV query for NAME found nothing: NXDOMAIN (...)", for an address that yielded no endpoint.
-    private static func emptyMessage(_ resolution: Resolution) -> String {
-        "\(resolution.query?.description ?? "lookup") found nothing: "
-            + (resolution.emptyStatus?.description ?? "no addresses for any target")
-    }
-
-    private static func emptyHint(_ resolution: Resolution) -> String {
-        switch resolution.address.mode {
-        case .dnssrv, .dnssrvnoa:
-            "dskit would join nobody through this address. Check the headless Service's name and namespace "
-                + "(_PORTNAME._tcp.SERVICE.NAMESPACE.svc.cluster.local) and that its pods are Ready or it "
-                + "publishes not-ready addresses"
-        case .dns, .literal:
-            "dskit would join nobody through this address. Check the name, and the namespace or search domain"
-        }
-    }
-
 
     // MARK: JSON
 
@@ -181,15 +151,19 @@ enum ResolveRendering {
             if let failure = resolution.error {
                 status = "error"
                 error = ErrorJSON(
-                    dnsStatus: failureStatus(resolution)?.code, message: failure.description, hint: failure.hint
+                    dnsStatus: failureStatus(resolution)?.code, message: failure.description,
+                    hint: Diagnosis(of: failure).hint ?? ""
                 )
             } else if resolution.address.mode == .literal {
                 status = "not_resolved"
             } else if resolution.endpoints.isEmpty {
                 status = "empty"
+                let nothing = ResolvedToNothing(
+                    input: resolution.address.input, mode: resolution.address.mode, query: resolution.query,
+                    status: resolution.emptyStatus)
                 error = ErrorJSON(
-                    dnsStatus: resolution.emptyStatus?.code,
-                    message: emptyMessage(resolution), hint: emptyHint(resolution)
+                    dnsStatus: resolution.emptyStatus?.code, message: nothing.description,
+                    hint: Diagnosis(of: nothing).hint ?? ""
                 )
             } else {
                 status = "ok"

@@ -8,8 +8,8 @@ import ArgumentParser
 /// Usage errors in ringctl's shape: `ringctl: WHAT` and `  hint: WHAT TO DO`, exit 64, whether argument-parser
 /// found them or ringctl did.
 enum UsageErrors {
-    /// One usage error.
-    struct Usage: Equatable {
+    /// One usage error (exit 64, through `Diagnosis` like every other error).
+    struct Usage: Error, Equatable {
         var message: String
         var hint: String
     }
@@ -75,9 +75,8 @@ enum UsageErrors {
 
     /// Prints the error and exits 64.
     static func fail(_ usage: Usage) -> Never {
-        Terminal.printError("ringctl: \(usage.message)")
-        Terminal.printError("  hint: \(usage.hint)")
-        exit(64)
+        ExitStatus.printDiagnostic(usage)
+        exit(ExitStatus(of: usage).rawValue)
     }
 
     private static func unknownCommand(_ word: String) -> Usage {
