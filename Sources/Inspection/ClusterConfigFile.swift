@@ -126,10 +126,7 @@ public struct ClusterConfigFile: Hashable, Sendable {
              ("tls_ca_path", tlsCAPath), ("tls_server_name", tlsServerName)]
             + (joinMembers ?? []).map { ("join_members", $0) }
         for case (let key, let value?) in values where value.contains("${") {
-            throw .configFile(
-                path: path, key: "memberlist.\(key)", line: nil,
-                reason: "holds \"\(value)\", an environment reference the service expands (-config.expand-env): "
-                    + "add --config.expand-env to expand it from ringctl's environment")
+            throw .unexpandedReference(path: path, key: "memberlist.\(key)", value: value)
         }
     }
 

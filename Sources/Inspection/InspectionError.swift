@@ -9,6 +9,8 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
     case noSeedAnswered([SeedFailure])
     /// A `--config.file` that cannot be used: missing, not YAML, or a key of the wrong type.
     case configFile(path: String, key: String?, line: Int?, reason: String)
+    /// A config value holding an environment reference (`${VAR}`) the service expands with -config.expand-env.
+    case unexpandedReference(path: String, key: String, value: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,9 @@ public enum InspectionError: Error, Sendable, CustomStringConvertible {
         case .configFile(let path, let key, let line, let reason):
             let place = line.map { "\(path):\($0)" } ?? path
             return key.map { "config file \(place): \($0) \(reason)" } ?? "config file \(place) \(reason)"
+        case .unexpandedReference(let path, let key, let value):
+            return "config file \(path): \(key) holds \"\(value)\", an environment reference the service expands "
+                + "(-config.expand-env)"
         }
     }
 

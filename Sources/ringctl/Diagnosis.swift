@@ -310,6 +310,9 @@ extension Diagnosis {
                 .configuration, error.description,
                 hint: "give the service's YAML config (what it reads with -config.file); ringctl reads its "
                     + "top-level memberlist: block, and flags override it")
+        case .unexpandedReference:
+            return Diagnosis(
+                .configuration, error.description, hint: "add --config.expand-env to expand it from ringctl's environment")
         case .noSeedAnswered(let failures):
             return seedsFailed(failures, message: error.description)
         }

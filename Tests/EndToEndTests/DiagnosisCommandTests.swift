@@ -136,6 +136,10 @@ struct DiagnosisCommandTests {
             (["membrs", "-j", "x:1"], "ringctl: 'membrs' is not a ringctl command", "hint: did you mean 'members'?"),
             (["members", "-j", "x:1", "--timeout", "5"], "ringctl: --timeout 5: add a unit, e.g. 5s", "hint: durations"),
             (["ring", "--fromfile", "x"], "ringctl: unknown option --fromfile for 'ring'", "hint: did you mean --from-file?"),
+            // Found in run(), after parsing: the same shape as argument-parser's own (lowercased, a --help hint).
+            (["members"], "ringctl: give at least one seed with -j/--join", "hint: see 'ringctl members --help'"),
+            (["decode", "/nonexistent/capture.bin"], "ringctl: /nonexistent/capture.bin: no such file",
+             "hint: check the path; use - to read standard input"),
         ]
         for (arguments, message, hint) in cases {
             let result = try RingctlBinary.run(arguments)

@@ -462,12 +462,13 @@ enum RingJSONErrorCase: CaseWalk {
 }
 
 enum InspectionErrorCase: CaseWalk {
-    case noSeeds, noSeedAnswered, configFile
+    case noSeeds, noSeedAnswered, configFile, unexpandedReference
     init(_ error: InspectionError) {
         switch error {
         case .noSeeds: self = .noSeeds
         case .noSeedAnswered: self = .noSeedAnswered
         case .configFile: self = .configFile
+        case .unexpandedReference: self = .unexpandedReference
         }
     }
     var sample: InspectionError {
@@ -478,13 +479,15 @@ enum InspectionErrorCase: CaseWalk {
                 SeedFailure(seed: "127.0.0.1:1", error: MemberlistError.connectionRefused(peer: "127.0.0.1:1"))
             ])
         case .configFile: .configFile(path: "/etc/mimir.yaml", key: "memberlist.join_members", line: 3, reason: "is not a list")
+        case .unexpandedReference:
+            .unexpandedReference(path: "/etc/mimir.yaml", key: "memberlist.cluster_label", value: "${LABEL}")
         }
     }
     var status: ringctl.ExitStatus {
         switch self {
         case .noSeeds: .usage
         case .noSeedAnswered: .unavailable
-        case .configFile: .configuration
+        case .configFile, .unexpandedReference: .configuration
         }
     }
 }

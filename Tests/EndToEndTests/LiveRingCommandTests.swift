@@ -47,12 +47,17 @@ struct LiveRingCommandTests {
 
     /// A dskit-shaped node whose push/pull reply carries `state`.
     static func node(_ state: KVState) throws -> LoopbackResponder {
+        try node(userState: state.fullStateBytes())
+    }
+
+    /// A dskit-shaped node whose push/pull reply carries these user-state bytes.
+    static func node(userState: [UInt8]) throws -> LoopbackResponder {
         let member = PushNodeState(
             name: "ingester-zone-a-0", address: NodeAddress(ipv4: 127, 0, 0, 1), port: 7946,
             meta: try NodeMeta(role: .member, zone: "zone-a").bytes(), incarnation: 1, state: .alive,
             vsn: ProtocolVersions.memberlistDefault.vsn)
         let reply = try StreamEnvelope(
-            message: .pushPull(PushPull(join: false, nodes: [member], userState: state.fullStateBytes())),
+            message: .pushPull(PushPull(join: false, nodes: [member], userState: userState)),
             compression: .lzw
         ).encoded(direction: .listener)
         return try LoopbackResponder(reply: reply)
@@ -300,6 +305,37 @@ struct LiveRingCommandTests {
             let keys = (try Self.json(list)["keys"] as? [[String: Any]])?.map { $0["key"] as? String }
             #expect(keys?.count == 5, "\(arguments)")
         }
+    }
+
+    @Test("kv get: a value that does not decode is printed raw, then exits 76 naming key, codec and seed, with a hint")
+    func kvGetUndecodable() throws {
+        var state = Self.dskitState
+        state.pairs[1] = KeyValuePair(key: "collectors/distributor", value: Array("not snappy".utf8), codec: .ringDesc)
+        let node = try Self.node(state)
+        defer { node.close() }
+        let result = try RingctlBinary.run(["kv", "get", "collectors/distributor", "-j", node.address])
+        #expect(result.status == 76, "stderr: \(result.stderr)")
+        let json = try Self.json(result)
+        #expect(json["value"] is NSNull)
+        #expect(json["value_base64"] as? String == Data("not snappy".utf8).base64EncodedString())
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix(
+            "ringctl: the value under KV key \"collectors/distributor\" (codec ringDesc) on \(node.address) does not decode: "
+        ) == true, "\(result.stderr)")
+        #expect(lines.last?.hasPrefix("  hint: ") == true && lines.last?.contains("--raw") == true, "\(result.stderr)")
+    }
+
+    @Test("kv: a KV state that stops decoding lists the keys before the damage, then exits 76 with a hint")
+    func kvStateStopsDecoding() throws {
+        let damaged = Self.dskitState.fullStateBytes() + [0, 0, 0, 9, 1, 2]
+        let node = try Self.node(userState: damaged)
+        defer { node.close() }
+        let result = try RingctlBinary.run(["kv", "-j", node.address, "-o", "json"])
+        #expect(result.status == 76, "stderr: \(result.stderr)")
+        let keys = (try Self.json(result)["keys"] as? [[String: Any]])?.compactMap { $0["key"] as? String }
+        #expect(keys?.count == 5)
+        #expect(result.stderr.contains("ringctl: \(node.address)'s KV state stops decoding: "), "\(result.stderr)")
+        #expect(result.stderr.contains("  hint: the seed may run a dskit version ringctl does not know"))
     }
 
     // MARK: lag

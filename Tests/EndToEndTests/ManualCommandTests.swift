@@ -31,7 +31,8 @@ struct ManualCommandTests {
         let section = try #require(text.components(separatedBy: ".Sh \"EXIT STATUS\"").last)
         #expect(!section.contains(".Ex -std"))
         let codes = section.split(separator: "\n").filter { $0.hasPrefix(".It ") }.map { $0.dropFirst(4) }
-        #expect(codes == ["0", "1", "64", "69", "76", "78", "130"])
+        #expect(codes == ["0", "1", "64", "69", "70", "76", "78", "130"])
+        #expect(section.contains("a bug: please report it"))
         #expect(section.contains("interrupted (Ctrl-C, SIGTERM)"))
     }
 
