@@ -109,12 +109,6 @@ public enum DiscoveryError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the failure is the network's or the server's (exit 69) rather than the input's (exit 64).
-    public var isUnavailable: Bool {
-        if case .queryFailed = self { return true }
-        return false
-    }
-
     /// "10.0.0.10:53, 10.0.0.11:53", or "the system resolver" when no server was named.
     public static func serverList(_ servers: [String]) -> String {
         servers.isEmpty ? "the system resolver" : servers.joined(separator: ", ")

@@ -69,9 +69,13 @@ struct DiagnosisTests {
         try walk(DNSStatusCase.self)
     }
 
-    @Test("every MemberlistError (every TLSFailure among them)") func memberlist() throws {
+    @Test("every MemberlistError (every TLSFailure among them); 76 exactly where the library says mismatch")
+    func memberlist() throws {
         try walk(MemberlistErrorCase.self)
         try walk(TLSFailureCase.self)
+        for name in MemberlistErrorCase.allCases {
+            #expect((Diagnosis(of: name.sample).status == .protocolMismatch) == name.sample.isProtocolMismatch, "\(name)")
+        }
     }
 
     @Test("every WireError") func wire() throws { try walk(WireErrorCase.self) }
