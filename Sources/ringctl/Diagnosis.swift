@@ -57,7 +57,7 @@ struct Diagnosis: Equatable, Sendable {
         case let error as Findings: self = .findings(error)
         case is CancellationError: self = Diagnosis(.interrupted, "interrupted", hint: nil)
         default:
-            self = Diagnosis(.software, "internal error: \(String(reflecting: error))", hint: Self.bugHint)
+            self = Diagnosis(.software, "internal error: \(String(describing: error))", hint: Self.bugHint)
         }
     }
 
