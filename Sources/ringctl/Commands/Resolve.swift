@@ -105,6 +105,20 @@ struct ResolvedToNothing: Error, CustomStringConvertible {
     /// What that query found instead (nil: the SRV answer named targets, and none had an address).
     var status: DNSStatus?
 
+    /// The empty answer of an address that resolved to nothing.
+    init(_ resolution: Resolution) {
+        self.init(
+            input: resolution.address.input, mode: resolution.address.mode, query: resolution.query,
+            status: resolution.emptyStatus)
+    }
+
+    init(input: String, mode: DiscoveryMode, query: DNSQuery?, status: DNSStatus?) {
+        self.input = input
+        self.mode = mode
+        self.query = query
+        self.status = status
+    }
+
     /// "SRV query for NAME found nothing: NXDOMAIN (...)".
     var description: String {
         "\(query?.description ?? "lookup") found nothing: " + (status?.description ?? "no addresses for any target")
@@ -116,6 +130,6 @@ extension Resolution {
     var problem: (any Error)? {
         if let error { return error }
         guard isEmpty else { return nil }
-        return ResolvedToNothing(input: address.input, mode: address.mode, query: query, status: emptyStatus)
+        return ResolvedToNothing(self)
     }
 }

@@ -158,9 +158,7 @@ enum ResolveRendering {
                 status = "not_resolved"
             } else if resolution.endpoints.isEmpty {
                 status = "empty"
-                let nothing = ResolvedToNothing(
-                    input: resolution.address.input, mode: resolution.address.mode, query: resolution.query,
-                    status: resolution.emptyStatus)
+                let nothing = ResolvedToNothing(resolution)
                 error = ErrorJSON(
                     dnsStatus: resolution.emptyStatus?.code, message: nothing.description,
                     hint: Diagnosis(of: nothing).hint ?? ""
