@@ -133,7 +133,7 @@ struct ObserverInstanceTests {
                 now: Self.now)
         }
         #expect(instance.nameTaken)
-        #expect(instance.startLeave() == .withheld)
+        #expect(instance.startLeave(now: Self.now) == .finished(LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)))
     }
 
     @Test("an entry in our name at our address, after an earlier seed took our join, is ours; behind advertise flags it is not")
@@ -321,30 +321,77 @@ struct ObserverInstanceTests {
 
     // MARK: Leave
 
-    @Test("the leave: dead from ourselves to every live member and every seed we wrote to, once; no more refuting")
-    func leavePlan() throws {
+    static let dead = DeadMessage(incarnation: 1, node: name, from: name)
+    static let empty = LeaveOutcome(sentTo: [], failures: [], node: nil)
+
+    @Test("the leave: dead from ourselves to every live member by 2/3 of the budget, a peek, a resend, confirmed left")
+    func leaveSequence() throws {
         var instance = try Self.joined()
         _ = instance.onPacket(.dead(DeadMessage(incarnation: 4, node: "peer-1", from: "peer-0")), from: Self.seed, now: Self.now)
-        let dead = DeadMessage(incarnation: 1, node: Self.name, from: Self.name)
-        #expect(instance.startLeave() == .announce(dead, to: ["127.0.0.1:7946"]))
+        let packets = [OutgoingPacket(.dead(Self.dead), to: "127.0.0.1:7946", checksum: true)]
+        #expect(instance.startLeave(now: Self.now) == .send(packets, by: Self.now.advanced(by: .seconds(2))))
         #expect(instance.table?.local.state == .left)
-        #expect(instance.startLeave() == .nothing)
+        #expect(instance.onLeaveSent(failures: [], now: Self.now) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        // The seed merged our join after our dead message: it still lists us alive, so the leave goes again.
+        let later = Self.now.advanced(by: .milliseconds(100))
+        #expect(instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, incarnation: 1)]), now: later) == .pause(until: later.advanced(by: .milliseconds(50))))
+        let resume = later.advanced(by: .milliseconds(50))
+        #expect(instance.onLeavePause(now: resume) == .send(packets, by: resume.advanced(by: .milliseconds(500))))
+        #expect(instance.onLeaveSent(failures: [], now: resume) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        #expect(instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, state: .left, incarnation: 1)]), now: resume) == .finished(
+            LeaveOutcome(sentTo: ["127.0.0.1:7946"], failures: [], node: Self.name, confirmation: .left(seed: Self.seed, state: .left, resent: 1))))
+        // Left: a second leave has nothing to do, and accusations are no longer refuted.
+        #expect(instance.startLeave(now: resume) == .finished(Self.empty))
         #expect(instance.onPacket(.suspect(SuspectMessage(incarnation: 1, node: Self.name, from: "peer-0")), from: Self.seed, now: Self.now).isEmpty)
-        #expect(instance.confirmationSeed == Self.seed)
-        #expect(instance.leavePacket(dead, to: "127.0.0.1:7946").checksum)
-        #expect(!instance.leavePacket(dead, to: "127.0.0.1:1").checksum)
     }
 
-    @Test("no leave when nothing was written; a written, unanswered join asks the seed first")
+    @Test("a member a resend reaches is no longer a failure; a seed that cannot be asked leaves the leave unchecked")
+    func leaveResendAndUncheckedSeed() throws {
+        var instance = try Self.joined()
+        let refused = MemberlistError.connectionRefused(peer: "127.0.0.1:7947")
+        guard case .send(let packets, _) = instance.startLeave(now: Self.now) else {
+            Issue.record("expected the leave's packets")
+            return
+        }
+        #expect(packets.map(\.peer) == ["127.0.0.1:7946", "127.0.0.1:7947"])
+        _ = instance.onLeaveSent(failures: [LeaveFailure(peer: "127.0.0.1:7947", error: refused)], now: Self.now)
+        _ = instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, incarnation: 1)]), now: Self.now)
+        _ = instance.onLeavePause(now: Self.now)
+        _ = instance.onLeaveSent(failures: [], now: Self.now)
+        let unreachable = MemberlistError.connectionRefused(peer: Self.seed)
+        #expect(instance.onLeavePeek(.failure(unreachable), now: Self.now) == .finished(
+            LeaveOutcome(
+                sentTo: ["127.0.0.1:7946", "127.0.0.1:7947"], failures: [], node: Self.name,
+                confirmation: .unchecked(seed: Self.seed, reason: "\(unreachable)"))))
+    }
+
+    @Test("no leave when nothing was written; a written, unanswered join asks the seed first and sends only if listed")
     func leaveWithoutTable() throws {
         var untouched = Self.fresh()
-        #expect(untouched.startLeave() == .nothing)
-        var written = Self.fresh()
-        let ticket = written.beginJoin(peer: Self.seed)
-        let (me, _) = try ObserverInstance.joinRequest(ticket, configuration: written.configuration, boundPort: 40000, connectionHost: nil)
-        written.joinWritten(ticket, announced: me)
-        #expect(written.startLeave() == .askSeed(Self.seed, me: me))
-        #expect(written.confirmationSeed == Self.seed)
+        #expect(untouched.startLeave(now: Self.now) == .finished(Self.empty))
+        #expect(untouched.onLeavePause(now: Self.now) == .finished(Self.empty))  // an input nobody asked for
+        func written() throws -> ObserverInstance {
+            var instance = Self.fresh()
+            let ticket = instance.beginJoin(peer: Self.seed)
+            let (me, _) = try ObserverInstance.joinRequest(ticket, configuration: instance.configuration, boundPort: 40000, connectionHost: nil)
+            instance.joinWritten(ticket, announced: me)
+            return instance
+        }
+        var silent = try written()
+        #expect(silent.startLeave(now: Self.now) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        let refused = MemberlistError.connectionRefused(peer: Self.seed)
+        #expect(silent.onLeavePeek(.failure(refused), now: Self.now) == .finished(
+            LeaveOutcome(sentTo: [], failures: [], node: Self.name, confirmation: .unchecked(seed: Self.seed, reason: "\(refused)"))))
+        var merged = try written()
+        _ = merged.startLeave(now: Self.now)
+        let later = Self.now.advanced(by: .seconds(1))
+        let listed = [Self.node(Self.name, port: 40000, incarnation: 1), Self.node("peer-1", port: 7947)]
+        #expect(merged.onLeavePeek(.success(listed), now: later) == .send(
+            [OutgoingPacket(.dead(Self.dead), to: Self.seed, checksum: false), OutgoingPacket(.dead(Self.dead), to: "127.0.0.1:7947", checksum: false)],
+            by: later.advanced(by: .seconds(2) * 2 / 3)))
+        #expect(merged.onLeaveSent(failures: [], now: later) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        #expect(merged.onLeavePeek(.success([]), now: later) == .finished(
+            LeaveOutcome(sentTo: [Self.seed, "127.0.0.1:7947"], failures: [], node: Self.name, confirmation: .notListed(seed: Self.seed))))
     }
 
     @Test("an unanswered join: the leave goes out only when the seed lists us, at our address, still live")

@@ -13,7 +13,7 @@ import MemberlistWire
 //            alive/suspect/dead gossip to the MemberTable and pass user messages on (never re-broadcast: we write
 //            nothing to the KV store and send no gossip of our own)
 //   leave    dead{Node: us, From: us} to every live member directly, so peers mark us left (memberlist's StateLeft)
-//            even where gossip has not spread yet; the decisions live in ObserverInstance+Leave.swift
+//            even where gossip has not spread yet; then confirm with the seed (ObserverInstance+Leave.swift)
 //
 // A full node grows from here: probing, gossip and a broadcast queue become more inputs (probe timers, acks for
 // our own pings), more directives and more timers, with a seeded generator passed in beside `now`.
@@ -44,6 +44,8 @@ public struct ObserverInstance: Sendable {
 
     private var nextSeqNo: UInt32
     private var relays: [UInt32: Relay] = [:]
+    /// The leave under way (ObserverInstance+Leave.swift).
+    var leaving: LeaveProgress?
 
     /// An indirect ping we forward: who asked, under which sequence number, and whether they want a nack.
     private struct Relay: Sendable {

@@ -2,9 +2,10 @@ import MemberlistWire
 import NIOConcurrencyHelpers
 
 // The observer's shell: feeds what the transport delivers to the pure ObserverInstance and performs the
-// directives it returns (encode and send packets, write stream replies, sleep until timers, yield events). It
-// keeps only what is about time and tasks: the join's cancellation grace, and running the leave's sequence with
-// its deadlines (the decisions are the instance's).
+// directives it returns (encode and send packets, write stream replies, sleep until timers, yield events), and
+// runs the leave's steps (send by a deadline, peek, pause) as the instance hands them out. What it keeps of its
+// own is about tasks: the join's cancellation grace (the exchange is one task; Ctrl-C must not cut it short once
+// our alive state is written).
 //
 // The session is a scope: `withObserver` runs the body with listeners open and leaves on every exit path,
 // cancellation included (the leave runs in an unstructured task, which a cancelled scope does not cancel).
@@ -245,104 +246,51 @@ public actor ObserverSession {
 
     // MARK: Leave
 
-    /// Announces our leave to every live member (and every seed we wrote to), waits until each packet is written or
-    /// the leave timeout passes, and asks the seed how it lists us.
+    /// Runs the leave the instance steps through: sends our dead message to every live member (and every seed we
+    /// wrote to), asks the seed how it lists us, resends while the instance says so, all within the leave timeout.
     func leave() async -> LeaveOutcome {
-        let start = ContinuousClock.now
-        let deadline = start.advanced(by: configuration.leaveTimeout)
-        // The leave's packets get two thirds of the budget, so one unreachable member cannot leave the seed's
-        // confirmation no time.
-        let sendBy = start.advanced(by: configuration.leaveTimeout * 2 / 3)
-        switch instance.startLeave() {
-        case .withheld:
-            return LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)
-        case .nothing:
-            return LeaveOutcome(sentTo: [], failures: [], node: nil)
-        case .askSeed(let seed, let me):
-            return await leaveUnansweredJoin(me, seed: seed, deadline: deadline)
-        case .announce(let dead, let targets):
-            var outcome = await announce(dead, to: targets, by: sendBy)
-            outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
-            return outcome
-        }
-    }
-
-    /// The join was written but no reply came (interrupted, timed out): ask the seed first (a peek); the instance
-    /// decides from its answer whether a leave goes out.
-    private func leaveUnansweredJoin(
-        _ me: Member, seed: String, deadline: ContinuousClock.Instant
-    ) async -> LeaveOutcome {
-        let listed: PeekResult
-        do {
-            listed = try await transport.peek(seed, deadline: deadline)
-        } catch {
-            return LeaveOutcome(
-                sentTo: [], failures: [], node: me.name, confirmation: .unchecked(seed: seed, reason: "\(error)"))
-        }
-        switch instance.afterUnansweredJoinPeek(listed.nodes, me: me, seed: seed) {
-        case .done(let outcome):
-            return outcome
-        case .announce(let dead, let targets):
-            // The peek took part of the budget: the sends get two thirds of what is left.
-            let sendBy = ContinuousClock.now.advanced(by: ContinuousClock.now.duration(to: deadline) * 2 / 3)
-            var outcome = await announce(dead, to: targets, by: sendBy)
-            outcome.confirmation = await confirm(dead, to: targets, by: deadline, outcome: &outcome)
-            return outcome
-        }
-    }
-
-    /// Asks the seed (one push/pull, as a peek) how it lists us after the leave, and sends the leave again while
-    /// the instance says so.
-    private func confirm(
-        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant,
-        outcome: inout LeaveOutcome
-    ) async -> LeaveConfirmation? {
-        guard let seed = instance.confirmationSeed else { return nil }
-        var resent = 0
+        var step = instance.startLeave(now: .now)
         while true {
-            let listed: PeekResult
-            do {
-                listed = try await transport.peek(seed, deadline: deadline)
-            } catch {
-                return .unchecked(seed: seed, reason: "\(error)")
-            }
-            let step = ObserverInstance.afterConfirmationPeek(
-                listed.nodes, dead: dead, seed: seed, resent: resent,
-                remaining: ContinuousClock.now.duration(to: deadline))
             switch step {
-            case .done(let confirmation):
-                return confirmation
-            case .resend(let pause):
-                resent += 1
-                try? await Task.sleep(for: pause)
-                let sendBy = min(deadline, ContinuousClock.now.advanced(by: .milliseconds(500)))
-                let again = await announce(dead, to: targets, by: sendBy)
-                outcome.absorb(resend: again)
+            case .finished(let outcome):
+                return outcome
+            case .send(let packets, let deadline):
+                let failures = await sendLeave(packets, by: deadline)
+                step = instance.onLeaveSent(failures: failures, now: .now)
+            case .peek(let seed, let deadline):
+                let answer: Result<[PushNodeState], MemberlistError>
+                do {
+                    answer = .success(try await transport.peek(seed, deadline: deadline).nodes)
+                } catch {
+                    answer = .failure(error)
+                }
+                step = instance.onLeavePeek(answer, now: .now)
+            case .pause(let instant):
+                try? await Task.sleep(until: instant, clock: .continuous)
+                step = instance.onLeavePause(now: .now)
             }
         }
     }
 
-    /// Sends `dead` to every target at once; waits until each is written or `deadline` passes.
-    private func announce(
-        _ dead: DeadMessage, to targets: [String], by deadline: ContinuousClock.Instant
-    ) async -> LeaveOutcome {
-        var packets: [(String, [UInt8])] = []
+    /// Sends every packet at once; returns the targets it could not reach by `deadline`, and why.
+    private func sendLeave(_ packets: [OutgoingPacket], by deadline: ContinuousClock.Instant) async -> [LeaveFailure] {
+        var encoded: [(String, [UInt8])] = []
         var failures: [LeaveFailure] = []
-        for target in targets {
+        for packet in packets {
             do {
-                packets.append((target, try codec.encode(instance.leavePacket(dead, to: target))))
+                encoded.append((packet.peer, try codec.encode(packet)))
             } catch {
                 failures.append(
                     LeaveFailure(
-                        peer: target,
-                        error: .io(peer: target, step: .sendPacket, reason: SocketErrorText.describe(error))))
+                        peer: packet.peer,
+                        error: .io(peer: packet.peer, step: .sendPacket, reason: SocketErrorText.describe(error))))
             }
         }
         let timeout = configuration.leaveTimeout
         let sender = instance.advertisedAddress
         let transport = self.transport
         let results = await withTaskGroup(of: LeaveFailure?.self) { group in
-            for (target, bytes) in packets {
+            for (target, bytes) in encoded {
                 group.addTask {
                     do {
                         try await withDeadline(
@@ -367,10 +315,7 @@ public actor ObserverSession {
             }
             return failures
         }
-        failures += results
-        let failed = Set(failures.map(\.peer))
-        return LeaveOutcome(
-            sentTo: packets.map(\.0).filter { !failed.contains($0) }, failures: failures, node: dead.node)
+        return failures + results
     }
 }
 
