@@ -33,7 +33,8 @@ struct ObserverInstanceTests {
 
     /// The seed's reply to a join: its member list and a user state.
     static func reply(_ nodes: [PushNodeState], userState: [UInt8] = [1, 2, 3]) -> StreamEnvelope {
-        StreamEnvelope(message: .pushPull(PushPull(join: false, nodes: nodes, userState: userState)), compression: .snappy)
+        StreamEnvelope(
+            message: .pushPull(PushPull(join: false, nodes: nodes, userState: userState)), compression: .snappy)
     }
 
     /// Joined through `seed`, whose list holds itself ("peer-0", port 7946) and "peer-1" (port 7947).
@@ -50,11 +51,17 @@ struct ObserverInstanceTests {
     }
 
     static func sends(_ directives: [ObserverDirective]) -> [OutgoingPacket] {
-        directives.compactMap { if case .sendPacket(let packet) = $0 { return packet }; return nil }
+        directives.compactMap {
+            if case .sendPacket(let packet) = $0 { return packet }
+            return nil
+        }
     }
 
     static func events(_ directives: [ObserverDirective]) -> [ObserverEvent] {
-        directives.compactMap { if case .emit(let event) = $0 { return event }; return nil }
+        directives.compactMap {
+            if case .emit(let event) = $0 { return event }
+            return nil
+        }
     }
 
     // MARK: Join
@@ -65,7 +72,8 @@ struct ObserverInstanceTests {
         let (me, message) = try ObserverInstance.joinRequest(
             instance.beginJoin(peer: Self.seed), configuration: instance.configuration, boundPort: 40000,
             connectionHost: "10.9.9.9")
-        #expect(me == Member(name: Self.name, address: Self.here.ipv4Mapped, port: 40000, incarnation: 1, vsn: Self.vsn))
+        #expect(
+            me == Member(name: Self.name, address: Self.here.ipv4Mapped, port: 40000, incarnation: 1, vsn: Self.vsn))
         #expect(message == .pushPull(PushPull(join: true, nodes: [me.pushNodeState], userState: [])))
     }
 
@@ -116,7 +124,8 @@ struct ObserverInstanceTests {
         }
         #expect(throws: ObserverError.joinRejected(peer: Self.seed, message: "a ackResp message")) {
             try instance.onJoinReply(
-                StreamEnvelope(message: .ack(AckResponse(seqNo: 1))), ticket: ticket, connectionHost: nil, now: Self.now)
+                StreamEnvelope(message: .ack(AckResponse(seqNo: 1))), ticket: ticket, connectionHost: nil, now: Self.now
+            )
         }
         #expect(instance.table == nil)
     }
@@ -125,18 +134,26 @@ struct ObserverInstanceTests {
     func nodeNameTaken() {
         var instance = Self.fresh()
         let ticket = instance.beginJoin(peer: Self.seed)
-        instance.joinWritten(ticket, announced: Member(name: Self.name, address: Self.here, port: 40000, incarnation: 1))
-        #expect(throws: ObserverError.nodeNameTaken(name: Self.name, peer: Self.seed, holder: "127.0.0.1:40000", state: "suspect")) {
+        instance.joinWritten(
+            ticket, announced: Member(name: Self.name, address: Self.here, port: 40000, incarnation: 1))
+        #expect(
+            throws: ObserverError.nodeNameTaken(
+                name: Self.name, peer: Self.seed, holder: "127.0.0.1:40000", state: "suspect")
+        ) {
             // At our own address, but this is the first seed we wrote to: never this join's own entry.
             try instance.onJoinReply(
                 Self.reply([Self.node(Self.name, port: 40000, state: .suspect)]), ticket: ticket, connectionHost: nil,
                 now: Self.now)
         }
         #expect(instance.nameTaken)
-        #expect(instance.startLeave(now: Self.now) == .finished(LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)))
+        #expect(
+            instance.startLeave(now: Self.now)
+                == .finished(LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)))
     }
 
-    @Test("an entry in our name at our address, after an earlier seed took our join, is ours; behind advertise flags it is not")
+    @Test(
+        "an entry in our name at our address, after an earlier seed took our join, is ours; behind advertise flags it is not"
+    )
     func nameExemptionAfterEarlierJoin() throws {
         for (configuration, accepted) in [
             (Self.configuration(), true), (Self.configuration(advertiseHost: "127.0.0.1"), false),
@@ -166,14 +183,17 @@ struct ObserverInstanceTests {
     @Test("a ping is acked to its SourceAddr:SourcePort, with the CRC for a member on protocol 5; else to its sender")
     func pingAck() throws {
         var instance = try Self.joined()
-        let ping = PingMessage(seqNo: 77, node: Self.name, sourceAddress: Self.here, sourcePort: 7947, sourceNode: "peer-1")
-        #expect(instance.onPacket(.ping(ping), from: "127.0.0.1:5555", now: Self.now) == [
-            .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 77)), to: "127.0.0.1:7947", checksum: true))
-        ])
+        let ping = PingMessage(
+            seqNo: 77, node: Self.name, sourceAddress: Self.here, sourcePort: 7947, sourceNode: "peer-1")
+        #expect(
+            instance.onPacket(.ping(ping), from: "127.0.0.1:5555", now: Self.now) == [
+                .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 77)), to: "127.0.0.1:7947", checksum: true))
+            ])
         // No source given, from a node we do not know: to where it came from, without the CRC.
-        #expect(instance.onPacket(.ping(PingMessage(seqNo: 78)), from: "127.0.0.1:5555", now: Self.now) == [
-            .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 78)), to: "127.0.0.1:5555", checksum: false))
-        ])
+        #expect(
+            instance.onPacket(.ping(PingMessage(seqNo: 78)), from: "127.0.0.1:5555", now: Self.now) == [
+                .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 78)), to: "127.0.0.1:5555", checksum: false))
+            ])
     }
 
     @Test("a ping for another node name is a problem, not an answer")
@@ -182,7 +202,10 @@ struct ObserverInstanceTests {
         let directives = instance.onPacket(
             .ping(PingMessage(seqNo: 78, node: "someone-else")), from: "127.0.0.1:5555", now: Self.now)
         #expect(Self.sends(directives).isEmpty)
-        #expect(Self.events(directives) == [.problem("ping from 127.0.0.1:5555 for another node, \"someone-else\": not answered")])
+        #expect(
+            Self.events(directives) == [
+                .problem("ping from 127.0.0.1:5555 for another node, \"someone-else\": not answered")
+            ])
         #expect(instance.problemCount == 1 && instance.recentProblems.count == 1)
     }
 
@@ -194,17 +217,22 @@ struct ObserverInstanceTests {
             sourcePort: 7947, sourceNode: "peer-1")
         let directives = instance.onPacket(.indirectPing(request), from: "127.0.0.1:7947", now: Self.now)
         let me = try #require(instance.table?.local)
-        #expect(directives == [
-            .sendPacket(
-                OutgoingPacket(
-                    .ping(PingMessage(seqNo: 1000, node: "peer-0", sourceAddress: me.address, sourcePort: me.port, sourceNode: Self.name)),
-                    to: "127.0.0.1:7946", checksum: true)),
-            .schedule(.relayTimeout(seqNo: 1000), at: Self.now.advanced(by: .milliseconds(200))),
-        ])
+        #expect(
+            directives == [
+                .sendPacket(
+                    OutgoingPacket(
+                        .ping(
+                            PingMessage(
+                                seqNo: 1000, node: "peer-0", sourceAddress: me.address, sourcePort: me.port,
+                                sourceNode: Self.name)),
+                        to: "127.0.0.1:7946", checksum: true)),
+                .schedule(.relayTimeout(seqNo: 1000), at: Self.now.advanced(by: .milliseconds(200))),
+            ])
         #expect(instance.pendingRelays == 1)
-        #expect(instance.onPacket(.ack(AckResponse(seqNo: 1000)), from: "127.0.0.1:7946", now: Self.now) == [
-            .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 500)), to: "127.0.0.1:7947", checksum: true))
-        ])
+        #expect(
+            instance.onPacket(.ack(AckResponse(seqNo: 1000)), from: "127.0.0.1:7946", now: Self.now) == [
+                .sendPacket(OutgoingPacket(.ack(AckResponse(seqNo: 500)), to: "127.0.0.1:7947", checksum: true))
+            ])
         // Answered: the timeout finds nothing to do, and a second ack is not relayed twice.
         #expect(instance.onTimer(.relayTimeout(seqNo: 1000), now: Self.now).isEmpty)
         #expect(instance.onPacket(.ack(AckResponse(seqNo: 1000)), from: "127.0.0.1:7946", now: Self.now).isEmpty)
@@ -218,9 +246,10 @@ struct ObserverInstanceTests {
             seqNo: 501, target: Self.here, port: 9, node: "gone", nack: true, sourceAddress: Self.here,
             sourcePort: 7947, sourceNode: "peer-1")
         _ = instance.onPacket(.indirectPing(request), from: "127.0.0.1:7947", now: Self.now)
-        #expect(instance.onTimer(.relayTimeout(seqNo: 1000), now: Self.now) == [
-            .sendPacket(OutgoingPacket(.nack(NackResponse(seqNo: 501)), to: "127.0.0.1:7947", checksum: true))
-        ])
+        #expect(
+            instance.onTimer(.relayTimeout(seqNo: 1000), now: Self.now) == [
+                .sendPacket(OutgoingPacket(.nack(NackResponse(seqNo: 501)), to: "127.0.0.1:7947", checksum: true))
+            ])
         request.seqNo = 502
         request.nack = false
         _ = instance.onPacket(.indirectPing(request), from: "127.0.0.1:7947", now: Self.now)
@@ -231,7 +260,10 @@ struct ObserverInstanceTests {
     @Test("before the join answers, indirect pings and gossip are ignored (nothing to compare with), pings still acked")
     func unjoined() {
         var instance = Self.fresh()
-        #expect(instance.onPacket(.indirectPing(IndirectPingRequest(seqNo: 1, target: Self.here, port: 1)), from: Self.seed, now: Self.now).isEmpty)
+        #expect(
+            instance.onPacket(
+                .indirectPing(IndirectPingRequest(seqNo: 1, target: Self.here, port: 1)), from: Self.seed, now: Self.now
+            ).isEmpty)
         #expect(instance.onPacket(.alive(Self.node("peer-9", port: 9).alive), from: Self.seed, now: Self.now).isEmpty)
         #expect(Self.sends(instance.onPacket(.ping(PingMessage(seqNo: 3)), from: Self.seed, now: Self.now)).count == 1)
     }
@@ -239,16 +271,18 @@ struct ObserverInstanceTests {
     @Test("a suspicion of us is refuted: our alive at incarnation 2 to every live member, then the refute event")
     func refutation() throws {
         var instance = try Self.joined()
-        _ = instance.onPacket(.dead(DeadMessage(incarnation: 4, node: "peer-1", from: "peer-0")), from: Self.seed, now: Self.now)
+        _ = instance.onPacket(
+            .dead(DeadMessage(incarnation: 4, node: "peer-1", from: "peer-0")), from: Self.seed, now: Self.now)
         let directives = instance.onPacket(
             .suspect(SuspectMessage(incarnation: 1, node: Self.name, from: "peer-0")), from: Self.seed, now: Self.now)
         let refuted = try #require(instance.table?.local)
         #expect(refuted.incarnation == 2)
         // peer-1 is dead: only peer-0 is told.
-        #expect(directives == [
-            .sendPacket(OutgoingPacket(.alive(refuted.aliveMessage), to: "127.0.0.1:7946", checksum: true)),
-            .emit(.member(.refute(refuted.aliveMessage, accusedBy: "a suspicion from peer-0"))),
-        ])
+        #expect(
+            directives == [
+                .sendPacket(OutgoingPacket(.alive(refuted.aliveMessage), to: "127.0.0.1:7946", checksum: true)),
+                .emit(.member(.refute(refuted.aliveMessage, accusedBy: "a suspicion from peer-0"))),
+            ])
     }
 
     @Test("compound and compressed packets are unpacked: member updates and user messages become events in order")
@@ -256,7 +290,11 @@ struct ObserverInstanceTests {
         var instance = try Self.joined()
         let newcomer = Self.node("peer-2", port: 7948, incarnation: 1).alive
         let directives = instance.onPacket(
-            .compressed(.lzw, .compound([.alive(newcomer), .user([9]), .dead(DeadMessage(incarnation: 1, node: "peer-2", from: "peer-2"))])),
+            .compressed(
+                .lzw,
+                .compound([
+                    .alive(newcomer), .user([9]), .dead(DeadMessage(incarnation: 1, node: "peer-2", from: "peer-2")),
+                ])),
             from: Self.seed, now: Self.now)
         let events = Self.events(directives)
         #expect(events.count == 3)
@@ -309,13 +347,23 @@ struct ObserverInstanceTests {
     @Test("a stream ping is acked on the stream; for another node, or an ack opening a stream, a problem")
     func streamPing() throws {
         var instance = try Self.joined()
-        #expect(instance.onStream(StreamEnvelope(message: .ping(PingMessage(seqNo: 5, node: Self.name))), from: Self.seed, now: Self.now) == [
-            .reply(StreamReply(.ack(AckResponse(seqNo: 5))))
-        ])
-        #expect(Self.events(instance.onStream(StreamEnvelope(message: .ping(PingMessage(seqNo: 6, node: "x"))), from: Self.seed, now: Self.now)).count == 1)
-        #expect(Self.events(instance.onStream(StreamEnvelope(message: .ack(AckResponse(seqNo: 6))), from: Self.seed, now: Self.now)) == [
-            .problem("127.0.0.1:7946 opened a stream with a ackResp message: ignored")
-        ])
+        #expect(
+            instance.onStream(
+                StreamEnvelope(message: .ping(PingMessage(seqNo: 5, node: Self.name))), from: Self.seed, now: Self.now)
+                == [
+                    .reply(StreamReply(.ack(AckResponse(seqNo: 5))))
+                ])
+        #expect(
+            Self.events(
+                instance.onStream(
+                    StreamEnvelope(message: .ping(PingMessage(seqNo: 6, node: "x"))), from: Self.seed, now: Self.now)
+            ).count == 1)
+        #expect(
+            Self.events(
+                instance.onStream(StreamEnvelope(message: .ack(AckResponse(seqNo: 6))), from: Self.seed, now: Self.now))
+                == [
+                    .problem("127.0.0.1:7946 opened a stream with a ackResp message: ignored")
+                ])
         #expect(instance.problemCount == 2)
     }
 
@@ -327,22 +375,37 @@ struct ObserverInstanceTests {
     @Test("the leave: dead from ourselves to every live member by 2/3 of the budget, a peek, a resend, confirmed left")
     func leaveSequence() throws {
         var instance = try Self.joined()
-        _ = instance.onPacket(.dead(DeadMessage(incarnation: 4, node: "peer-1", from: "peer-0")), from: Self.seed, now: Self.now)
+        _ = instance.onPacket(
+            .dead(DeadMessage(incarnation: 4, node: "peer-1", from: "peer-0")), from: Self.seed, now: Self.now)
         let packets = [OutgoingPacket(.dead(Self.dead), to: "127.0.0.1:7946", checksum: true)]
         #expect(instance.startLeave(now: Self.now) == .send(packets, by: Self.now.advanced(by: .seconds(2))))
         #expect(instance.table?.local.state == .left)
-        #expect(instance.onLeaveSent(failures: [], now: Self.now) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        #expect(
+            instance.onLeaveSent(failures: [], now: Self.now)
+                == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
         // The seed merged our join after our dead message: it still lists us alive, so the leave goes again.
         let later = Self.now.advanced(by: .milliseconds(100))
-        #expect(instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, incarnation: 1)]), now: later) == .pause(until: later.advanced(by: .milliseconds(50))))
+        #expect(
+            instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, incarnation: 1)]), now: later)
+                == .pause(until: later.advanced(by: .milliseconds(50))))
         let resume = later.advanced(by: .milliseconds(50))
         #expect(instance.onLeavePause(now: resume) == .send(packets, by: resume.advanced(by: .milliseconds(500))))
-        #expect(instance.onLeaveSent(failures: [], now: resume) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
-        #expect(instance.onLeavePeek(.success([Self.node(Self.name, port: 40000, state: .left, incarnation: 1)]), now: resume) == .finished(
-            LeaveOutcome(sentTo: ["127.0.0.1:7946"], failures: [], node: Self.name, confirmation: .left(seed: Self.seed, state: .left, resent: 1))))
+        #expect(
+            instance.onLeaveSent(failures: [], now: resume) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        #expect(
+            instance.onLeavePeek(
+                .success([Self.node(Self.name, port: 40000, state: .left, incarnation: 1)]), now: resume)
+                == .finished(
+                    LeaveOutcome(
+                        sentTo: ["127.0.0.1:7946"], failures: [], node: Self.name,
+                        confirmation: .left(seed: Self.seed, state: .left, resent: 1))))
         // Left: a second leave has nothing to do, and accusations are no longer refuted.
         #expect(instance.startLeave(now: resume) == .finished(Self.empty))
-        #expect(instance.onPacket(.suspect(SuspectMessage(incarnation: 1, node: Self.name, from: "peer-0")), from: Self.seed, now: Self.now).isEmpty)
+        #expect(
+            instance.onPacket(
+                .suspect(SuspectMessage(incarnation: 1, node: Self.name, from: "peer-0")), from: Self.seed,
+                now: Self.now
+            ).isEmpty)
     }
 
     @Test("a member a resend reaches is no longer a failure; a seed that cannot be asked leaves the leave unchecked")
@@ -359,10 +422,12 @@ struct ObserverInstanceTests {
         _ = instance.onLeavePause(now: Self.now)
         _ = instance.onLeaveSent(failures: [], now: Self.now)
         let unreachable = MemberlistError.connectionRefused(peer: Self.seed)
-        #expect(instance.onLeavePeek(.failure(unreachable), now: Self.now) == .finished(
-            LeaveOutcome(
-                sentTo: ["127.0.0.1:7946", "127.0.0.1:7947"], failures: [], node: Self.name,
-                confirmation: .unchecked(seed: Self.seed, reason: "\(unreachable)"))))
+        #expect(
+            instance.onLeavePeek(.failure(unreachable), now: Self.now)
+                == .finished(
+                    LeaveOutcome(
+                        sentTo: ["127.0.0.1:7946", "127.0.0.1:7947"], failures: [], node: Self.name,
+                        confirmation: .unchecked(seed: Self.seed, reason: "\(unreachable)"))))
     }
 
     @Test("no leave when nothing was written; a written, unanswered join asks the seed first and sends only if listed")
@@ -373,55 +438,93 @@ struct ObserverInstanceTests {
         func written() throws -> ObserverInstance {
             var instance = Self.fresh()
             let ticket = instance.beginJoin(peer: Self.seed)
-            let (me, _) = try ObserverInstance.joinRequest(ticket, configuration: instance.configuration, boundPort: 40000, connectionHost: nil)
+            let (me, _) = try ObserverInstance.joinRequest(
+                ticket, configuration: instance.configuration, boundPort: 40000, connectionHost: nil)
             instance.joinWritten(ticket, announced: me)
             return instance
         }
         var silent = try written()
         #expect(silent.startLeave(now: Self.now) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
         let refused = MemberlistError.connectionRefused(peer: Self.seed)
-        #expect(silent.onLeavePeek(.failure(refused), now: Self.now) == .finished(
-            LeaveOutcome(sentTo: [], failures: [], node: Self.name, confirmation: .unchecked(seed: Self.seed, reason: "\(refused)"))))
+        #expect(
+            silent.onLeavePeek(.failure(refused), now: Self.now)
+                == .finished(
+                    LeaveOutcome(
+                        sentTo: [], failures: [], node: Self.name,
+                        confirmation: .unchecked(seed: Self.seed, reason: "\(refused)"))))
         var merged = try written()
         _ = merged.startLeave(now: Self.now)
         let later = Self.now.advanced(by: .seconds(1))
         let listed = [Self.node(Self.name, port: 40000, incarnation: 1), Self.node("peer-1", port: 7947)]
-        #expect(merged.onLeavePeek(.success(listed), now: later) == .send(
-            [OutgoingPacket(.dead(Self.dead), to: Self.seed, checksum: false), OutgoingPacket(.dead(Self.dead), to: "127.0.0.1:7947", checksum: false)],
-            by: later.advanced(by: .seconds(2) * 2 / 3)))
-        #expect(merged.onLeaveSent(failures: [], now: later) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
-        #expect(merged.onLeavePeek(.success([]), now: later) == .finished(
-            LeaveOutcome(sentTo: [Self.seed, "127.0.0.1:7947"], failures: [], node: Self.name, confirmation: .notListed(seed: Self.seed))))
+        #expect(
+            merged.onLeavePeek(.success(listed), now: later)
+                == .send(
+                    [
+                        OutgoingPacket(.dead(Self.dead), to: Self.seed, checksum: false),
+                        OutgoingPacket(.dead(Self.dead), to: "127.0.0.1:7947", checksum: false),
+                    ],
+                    by: later.advanced(by: .seconds(2) * 2 / 3)))
+        #expect(
+            merged.onLeaveSent(failures: [], now: later) == .peek(Self.seed, by: Self.now.advanced(by: .seconds(3))))
+        #expect(
+            merged.onLeavePeek(.success([]), now: later)
+                == .finished(
+                    LeaveOutcome(
+                        sentTo: [Self.seed, "127.0.0.1:7947"], failures: [], node: Self.name,
+                        confirmation: .notListed(seed: Self.seed))))
     }
 
     @Test("an unanswered join: the leave goes out only when the seed lists us, at our address, still live")
     func unansweredJoinDecisions() throws {
         let instance = Self.fresh()
         let me = try ObserverInstance.localMember(instance.configuration, boundPort: 40000, connectionHost: nil)
-        let others = [Self.node("peer-0", port: 7946), Self.node("peer-1", port: 7947, state: .suspect), Self.node("peer-2", port: 7948, state: .dead)]
-        #expect(instance.afterUnansweredJoinPeek(others, me: me, seed: Self.seed) == .done(
-            LeaveOutcome(sentTo: [], failures: [], node: Self.name, confirmation: .notListed(seed: Self.seed))))
-        #expect(instance.afterUnansweredJoinPeek([Self.node(Self.name, port: 1)], me: me, seed: Self.seed) == .done(
-            LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)))
-        #expect(instance.afterUnansweredJoinPeek([Self.node(Self.name, port: 40000, state: .left)], me: me, seed: Self.seed) == .done(
-            LeaveOutcome(sentTo: [], failures: [], node: Self.name, confirmation: .left(seed: Self.seed, state: .left, resent: 0))))
-        #expect(instance.afterUnansweredJoinPeek(others + [Self.node(Self.name, port: 40000, incarnation: 1)], me: me, seed: Self.seed) == .announce(
-            DeadMessage(incarnation: 1, node: Self.name, from: Self.name), to: [Self.seed, "127.0.0.1:7947"]))
+        let others = [
+            Self.node("peer-0", port: 7946), Self.node("peer-1", port: 7947, state: .suspect),
+            Self.node("peer-2", port: 7948, state: .dead),
+        ]
+        #expect(
+            instance.afterUnansweredJoinPeek(others, me: me, seed: Self.seed)
+                == .done(
+                    LeaveOutcome(sentTo: [], failures: [], node: Self.name, confirmation: .notListed(seed: Self.seed))))
+        #expect(
+            instance.afterUnansweredJoinPeek([Self.node(Self.name, port: 1)], me: me, seed: Self.seed)
+                == .done(
+                    LeaveOutcome(sentTo: [], failures: [], node: nil, withheld: true)))
+        #expect(
+            instance.afterUnansweredJoinPeek([Self.node(Self.name, port: 40000, state: .left)], me: me, seed: Self.seed)
+                == .done(
+                    LeaveOutcome(
+                        sentTo: [], failures: [], node: Self.name,
+                        confirmation: .left(seed: Self.seed, state: .left, resent: 0))))
+        #expect(
+            instance.afterUnansweredJoinPeek(
+                others + [Self.node(Self.name, port: 40000, incarnation: 1)], me: me, seed: Self.seed)
+                == .announce(
+                    DeadMessage(incarnation: 1, node: Self.name, from: Self.name), to: [Self.seed, "127.0.0.1:7947"]))
     }
 
-    @Test("the confirmation: left is final; still alive is resent with growing pauses, at most 5 times, while time remains")
+    @Test(
+        "the confirmation: left is final; still alive is resent with growing pauses, at most 5 times, while time remains"
+    )
     func confirmationSteps() {
         let dead = DeadMessage(incarnation: 1, node: Self.name, from: Self.name)
         let alive = [Self.node(Self.name, port: 40000, incarnation: 1)]
-        func step(_ nodes: [PushNodeState], resent: Int, remaining: Duration = .seconds(3)) -> ObserverInstance.ConfirmationStep {
-            ObserverInstance.afterConfirmationPeek(nodes, dead: dead, seed: Self.seed, resent: resent, remaining: remaining)
+        func step(_ nodes: [PushNodeState], resent: Int, remaining: Duration = .seconds(3))
+            -> ObserverInstance.ConfirmationStep
+        {
+            ObserverInstance.afterConfirmationPeek(
+                nodes, dead: dead, seed: Self.seed, resent: resent, remaining: remaining)
         }
-        #expect(step([Self.node(Self.name, port: 40000, state: .dead)], resent: 2) == .done(.left(seed: Self.seed, state: .dead, resent: 2)))
+        #expect(
+            step([Self.node(Self.name, port: 40000, state: .dead)], resent: 2)
+                == .done(.left(seed: Self.seed, state: .dead, resent: 2)))
         #expect(step([], resent: 0) == .done(.notListed(seed: Self.seed)))
         #expect(step(alive, resent: 0) == .resend(after: .milliseconds(50)))
         #expect(step(alive, resent: 4) == .resend(after: .milliseconds(250)))
         #expect(step(alive, resent: 5) == .done(.stillListed(seed: Self.seed, state: .alive)))
-        #expect(step(alive, resent: 0, remaining: .milliseconds(350)) == .done(.stillListed(seed: Self.seed, state: .alive)))
+        #expect(
+            step(alive, resent: 0, remaining: .milliseconds(350)) == .done(.stillListed(seed: Self.seed, state: .alive))
+        )
     }
 
     @Test("a resend round's reached members join sentTo and stop being failures")

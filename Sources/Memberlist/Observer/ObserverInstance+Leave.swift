@@ -135,7 +135,8 @@ extension ObserverInstance {
             case .failure(let error):
                 return finish(
                     LeaveOutcome(
-                        sentTo: [], failures: [], node: me.name, confirmation: .unchecked(seed: seed, reason: "\(error)")))
+                        sentTo: [], failures: [], node: me.name,
+                        confirmation: .unchecked(seed: seed, reason: "\(error)")))
             }
             switch afterUnansweredJoinPeek(nodes, me: me, seed: seed) {
             case .done(let outcome):
@@ -158,7 +159,8 @@ extension ObserverInstance {
                 return finish(outcome)
             case .success(let nodes):
                 let step = Self.afterConfirmationPeek(
-                    nodes, dead: dead, seed: seed, resent: progress.resent, remaining: now.duration(to: progress.deadline))
+                    nodes, dead: dead, seed: seed, resent: progress.resent,
+                    remaining: now.duration(to: progress.deadline))
                 switch step {
                 case .done(let confirmation):
                     outcome.confirmation = confirmation

@@ -173,8 +173,8 @@ public struct ObserverInstance: Sendable {
         // answers before it merges our join, so an entry in our name is never this join's: it is ours only when an
         // earlier seed took our join and gossip brought it here, at our address (a service's pasted advertise
         // flags give its own address: no exemption without that earlier join).
-        if let holder = reply.nodes.first(where: { $0.name == me.name && ($0.state == .alive || $0.state == .suspect) }),
-            !ticket.wroteBefore || !isOurs(holder, me)
+        let holder = reply.nodes.first { $0.name == me.name && ($0.state == .alive || $0.state == .suspect) }
+        if let holder, !ticket.wroteBefore || !isOurs(holder, me)
         {
             nameTaken = true
             throw .nodeNameTaken(

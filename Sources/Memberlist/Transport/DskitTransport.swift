@@ -28,7 +28,8 @@ struct DskitTransport: MemberlistTransport {
         } catch {
             throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
         }
-        let channel = try await OutgoingConnection.dial(peer, timeout: timeout, tls: configuration.tls, deadline: deadline)
+        let channel = try await OutgoingConnection.dial(
+            peer, timeout: timeout, tls: configuration.tls, deadline: deadline)
         do {
             try await channel.executeThenClose { _, _ in
                 try await withDeadline(

@@ -18,6 +18,10 @@ extension ObserverConfiguration {
 /// The TCP side both transports share: the listener, streams we dial, streams peers open, the peek.
 struct TCPStreams: Sendable {
     typealias Server = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    /// Reads one accepted connection (from its first bytes, for the peer named) and says what to write back.
+    typealias ConnectionHandler = @Sendable (
+        inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, String
+    ) async throws -> StreamReply?
 
     let configuration: ObserverConfiguration
     let framing: StreamFraming
@@ -62,9 +66,7 @@ struct TCPStreams: Sendable {
     /// Accepts connections until the listener closes; `handle` reads each within the incoming timeout.
     func accept(
         _ inbound: any TransportInbound,
-        _ handle: @escaping @Sendable (
-            inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, String
-        ) async throws -> StreamReply?
+        _ handle: @escaping ConnectionHandler
     ) async {
         let configuration = self.configuration
         let framing = self.framing
@@ -78,9 +80,7 @@ struct TCPStreams: Sendable {
     private static func serve(
         _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, configuration: ObserverConfiguration,
         framing: StreamFraming, inbound: any TransportInbound,
-        _ handle: @escaping @Sendable (
-            inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, String
-        ) async throws -> StreamReply?
+        _ handle: @escaping ConnectionHandler
     ) async {
         let peer = connection.channel.remoteAddress.map(\.hostPort) ?? "a peer"
         let timeout = configuration.incomingTimeout
