@@ -7,8 +7,9 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// The observer session over dskit's TCP framing against a Swift dskit-shaped node on loopback: the join, the
-/// answers to probes and suspicion, user messages, push/pulls from the node, and the leave on every exit path.
+/// The observer session (the shell) over dskit's TCP framing against a Swift dskit-shaped node on loopback: each
+/// kind of directive performed for real (packets sent with our sender address, a relay timer firing, stream replies,
+/// events), the codec's drops, and the leave on every exit path. The rules themselves: ObserverInstanceTests.
 @Suite("ObserverSession")
 struct ObserverSessionTests {
     static let label = "swift-cluster"
