@@ -1,6 +1,7 @@
 import ArgumentParser
 import DskitKV
 import Foundation
+import Inspection
 import MemberlistWire
 
 struct Decode: AsyncParsableCommand {

@@ -150,7 +150,9 @@ extension RingReport {
     /// Ends the every-heartbeat-stale warning with the flag that judges the ring when it was saved.
     mutating func suggestAt() {
         for index in warnings.indices where warnings[index].kind == .allHeartbeatsStale {
-            if let newest = warnings[index].newestHeartbeat { warnings[index].message += " (add --at \(newest))" }
+            if let newest = warnings[index].newestHeartbeat {
+                warnings[index].message += " (add --at \(ReportJSON.rfc3339(newest)))"
+            }
         }
     }
 }

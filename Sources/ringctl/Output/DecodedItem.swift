@@ -1,5 +1,6 @@
 import DskitKV
 import Foundation
+import Inspection
 import MemberlistWire
 
 /// One field of a decoded item: how the text tree shows it, and the JSON value it is (a number, a bool, null, a
@@ -66,6 +67,9 @@ struct DecodedItem: Encodable {
     }
 
     enum CodingKeys: String, CodingKey { case kind, fields, children, report }
+
+    // Written out because `fields` keeps the text's order as an array of pairs and is an object in JSON; `report`
+    // is absent unless the item is a ring value on its own (README: `{kind, fields, children}`).
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -233,6 +237,6 @@ enum DecodedItems {
     }
 
     static func rfc3339(_ date: Date) -> String {
-        UnixTime.rfc3339(Int64(date.timeIntervalSince1970.rounded(.down)))
+        ReportJSON.rfc3339(date)
     }
 }

@@ -1,4 +1,5 @@
 import Discovery
+import Inspection
 
 /// How `ringctl resolve` shows a `ResolutionReport`.
 enum ResolveRendering {
@@ -96,81 +97,48 @@ enum ResolveRendering {
 
     // MARK: JSON
 
+    // The JSON shape README documents; every key always there (`NullEncoded`: null rather than absent).
+
     struct AddressJSON: Encodable {
-        let input: String
-        let mode: String
-        let query: QueryJSON?
-        let servers: [String]
+        var input: String
+        var mode: String
+        @NullEncoded var query: QueryJSON?
+        var servers: [String]
         /// ok, empty, error, or not_resolved (no prefix).
-        let status: String
-        let answers: [AnswerJSON]
-        let endpoints: [String]
-        let error: ErrorJSON?
-
-        // Explicit so that absent values are `null` rather than missing keys: a stable shape for scripts.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(input, forKey: .input)
-            try container.encode(mode, forKey: .mode)
-            try container.encode(query, forKey: .query)
-            try container.encode(servers, forKey: .servers)
-            try container.encode(status, forKey: .status)
-            try container.encode(answers, forKey: .answers)
-            try container.encode(endpoints, forKey: .endpoints)
-            try container.encode(error, forKey: .error)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case input, mode, query, servers, status, answers, endpoints, error
-        }
+        var status: String
+        var answers: [AnswerJSON]
+        var endpoints: [String]
+        @NullEncoded var error: ErrorJSON?
     }
 
     struct QueryJSON: Encodable {
-        let type: String
-        let name: String
+        var type: String
+        var name: String
     }
 
     struct AnswerJSON: Encodable {
-        let target: String
-        let port: Int
-        let priority: Int?
-        let weight: Int?
-        let addresses: [String]?
-        let endpoints: [String]
-        let dnsStatus: String?
+        var target: String
+        var port: Int
+        @NullEncoded var priority: Int?
+        @NullEncoded var weight: Int?
+        @NullEncoded var addresses: [String]?
+        var endpoints: [String]
+        @NullEncoded var dnsStatus: String?
 
         enum CodingKeys: String, CodingKey {
             case target, port, priority, weight, addresses, endpoints
             case dnsStatus = "dns_status"
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(target, forKey: .target)
-            try container.encode(port, forKey: .port)
-            try container.encode(priority, forKey: .priority)
-            try container.encode(weight, forKey: .weight)
-            try container.encode(addresses, forKey: .addresses)
-            try container.encode(endpoints, forKey: .endpoints)
-            try container.encode(dnsStatus, forKey: .dnsStatus)
-        }
     }
 
     struct ErrorJSON: Encodable {
-        let dnsStatus: String?
-        let message: String
-        let hint: String
+        @NullEncoded var dnsStatus: String?
+        var message: String
+        var hint: String
 
         enum CodingKeys: String, CodingKey {
             case message, hint
             case dnsStatus = "dns_status"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(dnsStatus, forKey: .dnsStatus)
-            try container.encode(message, forKey: .message)
-            try container.encode(hint, forKey: .hint)
         }
     }
 
