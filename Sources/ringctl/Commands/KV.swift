@@ -54,8 +54,14 @@ struct KVList: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
+
+    func validate() throws {
+        try output.check(OutputFormat.reports, command: "kv list")
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -64,7 +70,7 @@ struct KVList: AsyncParsableCommand {
             let report = KVKeysReport(peek)
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table, .wide: print(MembersRendering.kvTable(report))
+            default: print(MembersRendering.kvTable(report))
             }
             if let problem = report.decodeError {
                 Terminal.printError("ringctl: \(peek.peer)'s KV state stops decoding: \(problem)")

@@ -54,10 +54,13 @@ struct Resolve: AsyncParsableCommand {
     @Option(help: "How many times each query is sent before it counts as timed out.")
     var tries = 2
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, plain (one host:port per line) or json.")
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, plain (one host:port per line) or json.",
+        completion: OutputFormat.completion(OutputFormat.addresses))
     var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.addresses, command: "resolve")
         guard tries >= 1, tries <= 10 else { throw ValidationError("--tries must be from 1 to 10, not \(tries).") }
         guard timeout.duration > .zero, timeout.duration <= .seconds(60) else {
             throw ValidationError("--timeout must be more than 0 and at most 60s, not \(timeout).")
@@ -85,9 +88,9 @@ struct Resolve: AsyncParsableCommand {
 
             let report = try await Resolver(configuration: configuration).resolve(parsed)
             switch output {
-            case .table: print(ResolveRendering.table(report))
             case .plain: report.endpoints.forEach { print($0) }
             case .json: print(try JSONOutput.render(ResolveRendering.json(report)))
+            default: print(ResolveRendering.table(report))
             }
             return ResolveRendering.diagnoseAndGrade(report)
         }

@@ -98,10 +98,13 @@ struct Ring: AsyncParsableCommand {
     @Flag(help: "Exit 1 when an instance has a stale heartbeat (LEFT aside) or is stuck JOINING/PENDING (for scripts and alerts).")
     var check = false
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.reports, command: "ring")
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
         if let stuckAfter, stuckAfter.duration < .zero { throw ValidationError("--stuck-after must not be negative.") }
         try cluster.checkFileSource(fromFile, keys: key)
@@ -119,7 +122,7 @@ struct Ring: AsyncParsableCommand {
                 for index in report.rings.indices { report.rings[index].suggestAt() }
                 switch output {
                 case .json: print(try JSONOutput.render(report))
-                case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
+                default: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
                 }
                 return check && !report.checkPassed ? .unhealthy : .ok
             }
@@ -131,19 +134,12 @@ struct Ring: AsyncParsableCommand {
             report.note(contents.json)
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
+            default: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
             }
             if check && !report.checkPassed { return .unhealthy }
             return .ok
         }
     }
-}
-
-/// `-o` for report commands.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table
-    case wide
-    case json
 }
 
 extension RingReport {
