@@ -40,6 +40,9 @@ struct KVList: AsyncParsableCommand {
             UPDATED is "-" (null in JSON) when the pair carries no update time: dskit leaves it unset in full \
             state transfers (it records one only when a key is deleted), so live keys show "-".
 
+            JSON: {seed, keys: [{key, codec, value_bytes, updated, deleted}], decode_error}, every key always \
+            there (decode_error is null unless the KV state stopped decoding part way).
+
             Examples:
               ringctl kv -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl kv -memberlist.join dnssrv+_memberlist._tcp.mimir-gossip-ring \\
