@@ -1,5 +1,6 @@
 import ArgumentParser
 import Discovery
+import Inspection
 
 struct Resolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,7 +90,7 @@ struct Resolve: AsyncParsableCommand {
             let report = try await Resolver(configuration: configuration).resolve(parsed)
             switch output {
             case .plain: report.endpoints.forEach { print($0) }
-            case .json: print(try JSONOutput.render(ResolveRendering.json(report)))
+            case .json: print(try JSONOutput.render(ResolveReport(report, hint: \.hint)))
             default: print(ResolveRendering.table(report))
             }
             return ResolveRendering.diagnoseAndGrade(report)

@@ -71,111 +71,15 @@ enum ResolveRendering {
         return status
     }
 
-    /// The DNS status of a failed address, when the failure was a query's.
     private static func failureStatus(_ resolution: Resolution) -> DNSStatus? {
-        if case .queryFailed(_, _, _, let status) = resolution.error { return status }
-        return nil
+        ResolveReport.failureStatus(resolution)
     }
 
-    /// "SRV query for NAME found nothing: NXDOMAIN (...)", for an address that yielded no endpoint.
     private static func emptyMessage(_ resolution: Resolution) -> String {
-        "\(resolution.query?.description ?? "lookup") found nothing: "
-            + (resolution.emptyStatus?.description ?? "no addresses for any target")
+        ResolveReport.emptyMessage(resolution)
     }
 
     private static func emptyHint(_ resolution: Resolution) -> String {
-        switch resolution.address.mode {
-        case .dnssrv, .dnssrvnoa:
-            "dskit would join nobody through this address. Check the headless Service's name and namespace "
-                + "(_PORTNAME._tcp.SERVICE.NAMESPACE.svc.cluster.local) and that its pods are Ready or it "
-                + "publishes not-ready addresses"
-        case .dns, .literal:
-            "dskit would join nobody through this address. Check the name, and the namespace or search domain"
-        }
-    }
-
-
-    // MARK: JSON
-
-    // The JSON shape README documents; every key always there (`NullEncoded`: null rather than absent).
-
-    struct AddressJSON: Encodable {
-        var input: String
-        var mode: String
-        @NullEncoded var query: QueryJSON?
-        var servers: [String]
-        /// ok, empty, error, or not_resolved (no prefix).
-        var status: String
-        var answers: [AnswerJSON]
-        var endpoints: [String]
-        @NullEncoded var error: ErrorJSON?
-    }
-
-    struct QueryJSON: Encodable {
-        var type: String
-        var name: String
-    }
-
-    struct AnswerJSON: Encodable {
-        var target: String
-        var port: Int
-        @NullEncoded var priority: Int?
-        @NullEncoded var weight: Int?
-        @NullEncoded var addresses: [String]?
-        var endpoints: [String]
-        @NullEncoded var dnsStatus: String?
-
-        enum CodingKeys: String, CodingKey {
-            case target, port, priority, weight, addresses, endpoints
-            case dnsStatus = "dns_status"
-        }
-    }
-
-    struct ErrorJSON: Encodable {
-        @NullEncoded var dnsStatus: String?
-        var message: String
-        var hint: String
-
-        enum CodingKeys: String, CodingKey {
-            case message, hint
-            case dnsStatus = "dns_status"
-        }
-    }
-
-    static func json(_ report: ResolutionReport) -> [AddressJSON] {
-        report.resolutions.map { resolution in
-            let status: String
-            var error: ErrorJSON?
-            if let failure = resolution.error {
-                status = "error"
-                error = ErrorJSON(
-                    dnsStatus: failureStatus(resolution)?.code, message: failure.description, hint: failure.hint
-                )
-            } else if resolution.address.mode == .literal {
-                status = "not_resolved"
-            } else if resolution.endpoints.isEmpty {
-                status = "empty"
-                error = ErrorJSON(
-                    dnsStatus: resolution.emptyStatus?.code,
-                    message: emptyMessage(resolution), hint: emptyHint(resolution)
-                )
-            } else {
-                status = "ok"
-            }
-            let answers = resolution.targets.map { target in
-                AnswerJSON(
-                    target: target.host, port: Int(target.port),
-                    priority: target.srv.map { Int($0.priority) }, weight: target.srv.map { Int($0.weight) },
-                    addresses: resolution.address.mode == .dnssrvnoa ? nil : target.addresses.map(\.description),
-                    endpoints: target.endpoints, dnsStatus: target.status?.code
-                )
-            }
-            return AddressJSON(
-                input: resolution.address.input, mode: resolution.address.mode.rawValue,
-                query: resolution.query.map { QueryJSON(type: $0.kind.rawValue, name: $0.name) },
-                servers: resolution.address.mode == .literal ? [] : report.servers, status: status,
-                answers: answers, endpoints: resolution.endpoints, error: error
-            )
-        }
+        ResolveReport.emptyHint(resolution)
     }
 }
