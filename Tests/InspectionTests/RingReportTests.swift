@@ -247,6 +247,27 @@ struct RingReportTests {
         #expect(try decoder.decode(RingReport.self, from: data) == report)
     }
 
+    @Test("a ring read from /ring page JSON gets a lossy_input warning saying what the page lost, then the caller's notes")
+    func lossyInput() throws {
+        let json = try RingJSON(Array(#"""
+            {"shards": [{"id": "b", "state": "UNHEALTHY", "timestamp": "2026-01-01T00:00:00Z"},
+                        {"id": "a", "state": "UNHEALTHY", "timestamp": "2026-01-01T00:00:00Z"}]}
+            """#.utf8))
+        var report = try RingReport(ring: json.ring, now: Date(timeIntervalSince1970: Double(Self.now)))
+        report.note(json, ["a note"])
+        let warning = try #require(report.warnings.last)
+        #expect(warning.kind == .lossyInput && warning.instances.isEmpty)
+        #expect(warning.message == "read as dskit /ring page JSON: the page shows UNHEALTHY instead of the state of "
+            + "a, b (its heartbeat was stale when the page was served), so that state is lost: shown as UNKNOWN; "
+            + "this dskit's page has no registered_timestamp, read_only, read_only_updated_timestamp, zone, tokens "
+            + "(taken as unset); a note")
+
+        let lossless = try RingJSON(Array(#"{"ingesters": {}}"#.utf8))
+        var quiet = try RingReport(ring: lossless.ring, now: Date(timeIntervalSince1970: Double(Self.now)))
+        quiet.note(lossless)
+        #expect(quiet.warnings.isEmpty)
+    }
+
     @Test("a 1,000 × 512 synthetic ring reports every instance with zone ownership summing to 100 %")
     func large() throws {
         let ring = RingDescription.synthetic(instances: 1000, tokensPerInstance: 512, zones: 3, seed: 11, now: Self.now)

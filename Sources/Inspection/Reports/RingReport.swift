@@ -386,6 +386,26 @@ public struct RingReport: Codable, Hashable, Sendable {
     }
 }
 
+extension RingReport {
+    /// Adds a warning saying which JSON page the ring came from and what that page did not carry, then `notes`
+    /// (the CLI's own, e.g. how to judge the page at the time it was served); nothing when there is nothing to say.
+    public mutating func note(_ json: RingJSON, _ notes: [String] = []) {
+        var parts: [String] = []
+        if !json.stateReplaced.isEmpty {
+            parts.append(
+                "the page shows UNHEALTHY instead of the state of \(json.stateReplaced.joined(separator: ", ")) "
+                    + "(its heartbeat was stale when the page was served), so that state is lost: shown as UNKNOWN")
+        }
+        if !json.missingFields.isEmpty {
+            parts.append("this dskit's page has no \(json.missingFields.joined(separator: ", ")) (taken as unset)")
+        }
+        parts += notes
+        guard !parts.isEmpty else { return }
+        warnings.append(
+            Warning(kind: .lossyInput, instances: [], message: "read as \(json.form.rawValue): " + parts.joined(separator: "; ")))
+    }
+}
+
 /// One token and the instance holding it.
 public struct TokenOwner: Codable, Hashable, Sendable {
     public var token: UInt32

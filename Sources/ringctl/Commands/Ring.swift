@@ -187,18 +187,11 @@ enum RingFile {
 }
 
 extension RingReport {
-    /// Adds a warning saying which JSON page the ring came from and what that page does not carry.
+    /// The report's note on the JSON page the ring came from, with the flag that judges the page when it was served.
     mutating func note(_ json: RingJSON?) {
         guard let json else { return }
-        var parts = json.lost
-        if let savedAt = json.savedAt {
-            let saved = UnixTime.rfc3339(Int64(savedAt.rounded(.down)))
-            parts.append("the page was served at \(saved): add --at \(saved) to judge it then")
-        }
-        guard !parts.isEmpty else { return }
-        warnings.append(Warning(
-            kind: .lossyInput, instances: [],
-            message: "read as \(json.form.rawValue): " + parts.joined(separator: "; ")))
+        let saved = json.savedAt.map { UnixTime.rfc3339(Int64($0.rounded(.down))) }
+        note(json, saved.map { ["the page was served at \($0): add --at \($0) to judge it then"] } ?? [])
     }
 }
 
