@@ -607,8 +607,8 @@ _ringctl_lag() {
 _ringctl_decode() {
     repeating_flags=()
     non_repeating_flags=(--hex --version -h --help)
-    repeating_options=(--key-file)
-    non_repeating_options=(--as --label -memberlist.cluster-label --extract -o --output)
+    repeating_options=(--secret-key-file)
+    non_repeating_options=(--as --cluster-label -memberlist.cluster-label --extract -o --output)
     __ringctl_offer_flags_options 1
 
     # Offer option value completions
@@ -617,10 +617,10 @@ _ringctl_decode() {
         __ringctl_add_completions -W 'auto'$'\n''dskit'$'\n''reply'$'\n''packet'$'\n''value'$'\n''state'
         return
         ;;
-    '--label'|'-memberlist.cluster-label')
+    '--cluster-label'|'-memberlist.cluster-label')
         return
         ;;
-    '--key-file')
+    '--secret-key-file')
         return
         ;;
     '--extract')

@@ -239,7 +239,7 @@ extension Diagnosis {
         let message = error.description
         let capture = "the bytes are not what dskit or memberlist would send here; check the capture's direction and "
             + "that it holds one whole connection"
-        let key = "give the cluster's gossip key with --key-file (every key of its keyring, one flag each)"
+        let key = "give the cluster's gossip key with --secret-key-file (every key of its keyring, one flag each)"
         switch error {
         case .labelMismatch(let expected, let received):
             return Diagnosis(
@@ -464,7 +464,7 @@ extension Diagnosis {
         Diagnosis(
             .protocolMismatch, error.description,
             hint: "save one direction of one connection as raw bytes (Wireshark: Follow TCP Stream, Show data as Raw, "
-                + "one direction); add --hex for a text dump; add --key-file if the cluster encrypts gossip; "
+                + "one direction); add --hex for a text dump; add --secret-key-file if the cluster encrypts gossip; "
                 + "a ring value saved from /memberlist reads with ringctl ring --from-file FILE")
     }
 

@@ -65,10 +65,15 @@ final class ResolveCommandTests {
         #expect(answers.map { $0["port"] as? Int } == [7946, 7946])
         #expect(found["endpoints"] as? [String] == ["127.0.0.11:7946", "127.0.0.12:7946", "[fd00::12]:7946"])
         #expect(found["error"] is NSNull)
+        // README's shape, exactly: every key always there (null when it does not apply).
+        for object in objects { #expect(Set(object.keys) == OutputOptionCommandTests.addressKeys) }
+        #expect(Set(try #require(found["query"] as? [String: Any]).keys) == ["type", "name"])
+        for answer in answers { #expect(Set(answer.keys) == OutputOptionCommandTests.answerKeys) }
 
         let missing = objects[1]
         #expect(missing["status"] as? String == "empty")
         #expect((missing["error"] as? [String: Any])?["dns_status"] as? String == "NXDOMAIN")
+        #expect(Set(try #require(missing["error"] as? [String: Any]).keys) == ["dns_status", "message", "hint"])
     }
 
     @Test("a name that resolves to nothing exits 1 and says NXDOMAIN, with a hint, on stderr")

@@ -35,15 +35,22 @@ public struct RingJSON: Hashable, Sendable {
     public var key: String?
     /// When the page was served (the /ring page's `now`), Unix seconds; nil when the form has no such time.
     public var savedAt: Double?
-    /// What this form lost compared with the ring value, one phrase each; empty when nothing was.
-    public var lost: [String]
+    /// Instances whose state the /ring page replaced with UNHEALTHY (their heartbeat was stale when it was
+    /// served), sorted: their state is lost, read as UNKNOWN.
+    public var stateReplaced: [String]
+    /// Instance fields this dskit's /ring page does not have at all, read as unset.
+    public var missingFields: [String]
 
-    init(ring: RingDescription, form: Form, key: String?, savedAt: Double?, lost: [String]) {
+    init(
+        ring: RingDescription, form: Form, key: String?, savedAt: Double?, stateReplaced: [String] = [],
+        missingFields: [String] = []
+    ) {
         self.ring = ring
         self.form = form
         self.key = key
         self.savedAt = savedAt
-        self.lost = lost
+        self.stateReplaced = stateReplaced
+        self.missingFields = missingFields
     }
 
     /// Whether `bytes` look like JSON (the first non-blank byte opens an object).
@@ -161,11 +168,11 @@ private struct Document: Decodable {
             ring = try Shard.ring(shards, now: now, path: [AnyKey("shards")])
         } else if container.contains(AnyKey("ingesters")) {
             let desc = try DescJSON(from: decoder)
-            ring = RingJSON(ring: desc.ring, form: .viewKey, key: nil, savedAt: nil, lost: [])
+            ring = RingJSON(ring: desc.ring, form: .viewKey, key: nil, savedAt: nil)
         } else if container.contains(AnyKey("value")), container.contains(AnyKey("codec")) {
             let key = try container.decodeIfPresent(String.self, forKey: AnyKey("key"))
             let desc = try container.decode(DescJSON.self, forKey: AnyKey("value"))
-            ring = RingJSON(ring: desc.ring, form: .kvGet, key: key, savedAt: nil, lost: [])
+            ring = RingJSON(ring: desc.ring, form: .kvGet, key: key, savedAt: nil)
         } else {
             throw RingJSONError.unknownShape(keys: container.allKeys.map(\.stringValue))
         }
@@ -260,21 +267,13 @@ private struct Shard: Decodable {
                     readOnlyUpdatedTimestamp: try time(shard.readOnlyUpdatedTimestamp, .readOnlyUpdatedTimestamp),
                     versions: versions))
         }
-        var lost: [String] = []
-        if !replaced.isEmpty {
-            lost.append(
-                "the page shows UNHEALTHY instead of the state of \(replaced.sorted().joined(separator: ", ")) "
-                    + "(its heartbeat was stale when the page was served), so that state is lost: shown as UNKNOWN")
-        }
-        if !shards.isEmpty {
-            let missing = ["registered_timestamp", "read_only", "read_only_updated_timestamp", "zone", "tokens"]
+        let missing = shards.isEmpty ? []
+            : ["registered_timestamp", "read_only", "read_only_updated_timestamp", "zone", "tokens"]
                 .filter { key in !shards.contains { $0.present.contains(key) } }
-            if !missing.isEmpty {
-                lost.append("this dskit's page has no \(missing.joined(separator: ", ")) (taken as unset)")
-            }
-        }
         let savedAt = now.flatMap(UnixTime.parseRFC3339)
-        return RingJSON(ring: RingDescription(instances: instances), form: .ringPage, key: nil, savedAt: savedAt, lost: lost)
+        return RingJSON(
+            ring: RingDescription(instances: instances), form: .ringPage, key: nil, savedAt: savedAt,
+            stateReplaced: replaced.sorted(), missingFields: missing)
     }
 }
 

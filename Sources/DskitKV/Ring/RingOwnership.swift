@@ -122,7 +122,7 @@ public struct RingOwnership: Hashable, Sendable {
     }
 
     /// Stable LSD radix sort on bits 32...63, in three passes of 11, 11 and 10 bits (2,048 buckets stay in cache).
-    static func sortByToken(_ keys: inout [UInt64]) {
+    public static func sortByToken(_ keys: inout [UInt64]) {
         guard keys.count > 1 else { return }
         var scratch = [UInt64](repeating: 0, count: keys.count)
         var counts = [Int](repeating: 0, count: 1 << 11)

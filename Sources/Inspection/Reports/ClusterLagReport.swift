@@ -4,9 +4,9 @@ import Foundation
 /// `ringctl lag`: heartbeat lag of every ring read from one seed (or a saved ring value), and one verdict.
 public struct ClusterLagReport: Codable, Hashable, Sendable {
     /// The peer whose KV store this is; nil for a file.
-    public var seed: String?
+    @NullEncoded public var seed: String? = nil
     /// The file the ring came from; nil for a seed.
-    public var file: String?
+    @NullEncoded public var file: String? = nil
     /// True when every ring is healthy (exit 0).
     public var healthy: Bool
     /// One report per ring key.
@@ -14,14 +14,6 @@ public struct ClusterLagReport: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case seed, file, healthy, rings
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seed, forKey: .seed)  // null rather than absent: a fixed set of keys
-        try container.encode(file, forKey: .file)
-        try container.encode(healthy, forKey: .healthy)
-        try container.encode(rings, forKey: .rings)
     }
 
     /// The lag of the rings under `keys` (every ringDesc key when empty) at `now`.

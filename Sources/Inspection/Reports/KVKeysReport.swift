@@ -11,21 +11,12 @@ public struct KVKeysReport: Codable, Hashable, Sendable {
         /// The value's size in bytes (as stored: protobuf, maybe snappy-compressed).
         public var valueBytes: Int
         /// When the value was last updated, if the writer set it.
-        public var updated: Date?
+        @NullEncoded public var updated: Date? = nil
         public var deleted: Bool
 
         enum CodingKeys: String, CodingKey {
             case key, codec, updated, deleted
             case valueBytes = "value_bytes"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(key, forKey: .key)
-            try container.encode(codec, forKey: .codec)
-            try container.encode(valueBytes, forKey: .valueBytes)
-            try container.encode(updated, forKey: .updated)  // null rather than absent: a fixed set of keys
-            try container.encode(deleted, forKey: .deleted)
         }
     }
 
@@ -34,7 +25,7 @@ public struct KVKeysReport: Codable, Hashable, Sendable {
     /// The keys, sorted.
     public var keys: [Key]
     /// Set when the user state stopped decoding part way; the keys before it are still listed.
-    public var decodeError: String?
+    @NullEncoded public var decodeError: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case seed, keys

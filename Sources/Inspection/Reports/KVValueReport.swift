@@ -67,17 +67,17 @@ public struct KVValueReport: Encodable, Sendable {
     public var key: String
     public var codec: String
     public var deleted: Bool
-    /// Last update, RFC 3339 UTC; nil when unset.
-    public var updated: String?
+    /// Last update (to the whole second, rounded down, as `update_time_millis` holds it); nil when unset.
+    @NullEncoded public var updated: Date? = nil
     public var updateTimeMillis: Int64
     /// Size of the stored value (what `--raw` writes).
     public var valueBytes: Int
     /// The decoded value; nil for an unknown codec or a value that does not decode.
-    public var value: Value?
+    @NullEncoded public var value: Value? = nil
     /// The stored bytes, base64, when `value` is nil.
-    public var valueBase64: String?
+    @NullEncoded public var valueBase64: String? = nil
     /// Why a known codec's value did not decode.
-    public var decodeError: String?
+    @NullEncoded public var decodeError: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case seed, key, codec, deleted, updated, value
@@ -87,27 +87,14 @@ public struct KVValueReport: Encodable, Sendable {
         case decodeError = "decode_error"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seed, forKey: .seed)
-        try container.encode(key, forKey: .key)
-        try container.encode(codec, forKey: .codec)
-        try container.encode(deleted, forKey: .deleted)
-        try container.encode(updated, forKey: .updated)
-        try container.encode(updateTimeMillis, forKey: .updateTimeMillis)
-        try container.encode(valueBytes, forKey: .valueBytes)
-        try container.encode(value, forKey: .value)
-        try container.encode(valueBase64, forKey: .valueBase64)
-        try container.encode(decodeError, forKey: .decodeError)
-    }
-
     /// The report for `pair` as `seed` holds it.
     public init(seed: String, pair: KeyValuePair) {
         self.seed = seed
         self.key = pair.key
         self.codec = pair.codec.rawValue
         self.deleted = pair.deleted
-        self.updated = pair.updateTimeMillis == 0 ? nil : UnixTime.rfc3339(Self.floorSeconds(pair.updateTimeMillis))
+        self.updated = pair.updateTimeMillis == 0
+            ? nil : Date(timeIntervalSince1970: Double(Self.floorSeconds(pair.updateTimeMillis)))
         self.updateTimeMillis = pair.updateTimeMillis
         self.valueBytes = pair.value.count
         // A tombstone's value is whatever was last stored (often empty): show it raw rather than fail to decode.

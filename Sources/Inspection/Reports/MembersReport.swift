@@ -24,13 +24,13 @@ public struct MembersReport: Codable, Hashable, Sendable {
         public var state: State
         public var incarnation: UInt32
         /// memberlist protocol versions, when the Vsn holds all six.
-        public var protocolVersions: Versions?
+        @NullEncoded public var protocolVersions: Versions? = nil
         /// Delegate protocol versions, when the Vsn holds all six.
-        public var delegateVersions: Versions?
+        @NullEncoded public var delegateVersions: Versions? = nil
         /// dskit zone-aware routing role, when the meta decodes as dskit node metadata.
-        public var role: String?
+        @NullEncoded public var role: String? = nil
         /// dskit zone ("" for none), when the meta decodes as dskit node metadata.
-        public var zone: String?
+        @NullEncoded public var zone: String? = nil
         /// The raw meta length in bytes.
         public var metaBytes: Int
 
@@ -40,20 +40,6 @@ public struct MembersReport: Codable, Hashable, Sendable {
             case delegateVersions = "delegate_versions"
             case metaBytes = "meta_bytes"
         }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(address, forKey: .address)
-            try container.encode(state, forKey: .state)
-            try container.encode(incarnation, forKey: .incarnation)
-            // null rather than absent: every member has the same keys (a plain memberlist node has no dskit meta).
-            try container.encode(protocolVersions, forKey: .protocolVersions)
-            try container.encode(delegateVersions, forKey: .delegateVersions)
-            try container.encode(role, forKey: .role)
-            try container.encode(zone, forKey: .zone)
-            try container.encode(metaBytes, forKey: .metaBytes)
-        }
     }
 
     /// The peer that answered.
@@ -62,7 +48,8 @@ public struct MembersReport: Codable, Hashable, Sendable {
     public var transport: TransportKind
     /// The members, sorted by name, then address.
     public var members: [Member]
-    /// The node name ringctl joined as, when the report comes from a transient join (`--observe`).
+    /// The node name ringctl joined as, when the report comes from a transient join (`--observe`); absent from
+    /// a peek's JSON, as README documents (`{seed, transport, members}`).
     public var observer: String?
     /// The incarnation ringctl's node had at the end of the join (1 unless it refuted a suspicion). Not in JSON,
     /// whose shape stays {seed, transport, members, observer}.

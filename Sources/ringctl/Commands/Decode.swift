@@ -1,6 +1,7 @@
 import ArgumentParser
 import DskitKV
 import Foundation
+import Inspection
 import MemberlistWire
 
 struct Decode: AsyncParsableCommand {
@@ -31,8 +32,8 @@ struct Decode: AsyncParsableCommand {
               ringctl decode -o json capture.bin | \\
                 jq '.. | .fields? | select(.key == "ring")'
               ringctl decode ring.bin            # a /memberlist?downloadKey=... download
-              ringctl decode --label prod-cluster capture.bin   # fails if it differs
-              ringctl decode --key-file gossip.key udp-packet.bin
+              ringctl decode --cluster-label prod capture.bin   # fails if it differs
+              ringctl decode --secret-key-file gossip.key udp-packet.bin
               ringctl decode --extract ring capture.bin | ringctl ring --from-file -
 
             Exit status: 0 decoded; 64 usage or unreadable file; 76 the bytes are not memberlist/dskit, or the \
@@ -49,22 +50,44 @@ struct Decode: AsyncParsableCommand {
     @Option(name: .customLong("as"), help: "What the bytes are: auto, dskit (01/02 marker), reply (listener side of a stream), packet (memberlist UDP), value (a KV value, e.g. a /memberlist download) or state (a KV full state).")
     var kind: CaptureKind = .auto
 
+    // The cluster commands' spellings (--cluster-label, --secret-key-file); decode's first ones, --label and
+    // --key-file, stay accepted, hidden, since README and scripts used them.
     @Option(
-        name: [.customLong("label"), .customLong("memberlist.cluster-label", withSingleDash: true)],
+        name: [.customLong("cluster-label"), .customLong("memberlist.cluster-label", withSingleDash: true)],
         help: ArgumentHelp("Require this cluster label (\"\" for none). Default: accept any and show it.", valueName: "label"))
-    var label: String?
+    var clusterLabel: String?
 
-    @Option(name: .customLong("key-file"), help: ArgumentHelp(
+    @Option(name: .customLong("label"), help: .private)
+    var legacyLabel: String?
+
+    @Option(name: .customLong("secret-key-file"), help: ArgumentHelp(
         "A gossip secret key (16, 24 or 32 raw bytes, or base64), to decrypt; repeatable for a keyring.",
         valueName: "file"))
-    var keyFiles: [String] = []
+    var secretKeyFiles: [String] = []
+
+    @Option(name: .customLong("key-file"), help: .private)
+    var legacyKeyFiles: [String] = []
+
+    /// The label to require, by either spelling (validate refuses both at once).
+    var label: String? { clusterLabel ?? legacyLabel }
+    /// Every key file, by either spelling.
+    var keyFiles: [String] { secretKeyFiles + legacyKeyFiles }
 
     @Option(help: ArgumentHelp("Write the raw value of this KV key to stdout instead (e.g. for ring --from-file -).",
                                valueName: "key"))
     var extract: String?
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: text or json.")
-    var output: DecodeFormat = .text
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: text or json.",
+        completion: OutputFormat.completion(OutputFormat.layers))
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        try output.check(OutputFormat.layers, command: "decode")
+        if clusterLabel != nil, legacyLabel != nil {
+            throw ValidationError("--cluster-label and --label are the same option: give it once.")
+        }
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -91,8 +114,8 @@ struct Decode: AsyncParsableCommand {
                 items[0].report = report
             }
             switch output {
-            case .text: print(items.flatMap { $0.lines() }.joined(separator: "\n"))
             case .json: print(try JSONOutput.render(items))
+            default: print(items.flatMap { $0.lines() }.joined(separator: "\n"))
             }
             if decoded.isRingValue {
                 let name = file == "-" ? "-" : file
@@ -107,10 +130,6 @@ struct Decode: AsyncParsableCommand {
 
 enum CaptureKind: String, ExpressibleByArgument, CaseIterable {
     case auto, dskit, reply, packet, value, state
-}
-
-enum DecodeFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }
 
 /// What a capture held: the tree to show, and the KV pairs found in it.

@@ -41,6 +41,9 @@ struct KVList: AsyncParsableCommand {
             UPDATED is "-" (null in JSON) when the pair carries no update time: dskit leaves it unset in full \
             state transfers (it records one only when a key is deleted), so live keys show "-".
 
+            JSON: {seed, keys: [{key, codec, value_bytes, updated, deleted}], decode_error}, every key always \
+            there (decode_error is null unless the KV state stopped decoding part way).
+
             Examples:
               ringctl kv -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl kv -memberlist.join dnssrv+_memberlist._tcp.mimir-gossip-ring \\
@@ -55,8 +58,14 @@ struct KVList: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
+
+    func validate() throws {
+        try output.check(OutputFormat.reports, command: "kv list")
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -65,7 +74,7 @@ struct KVList: AsyncParsableCommand {
             let report = KVKeysReport(peek)
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table, .wide: print(MembersRendering.kvTable(report))
+            default: print(MembersRendering.kvTable(report))
             }
             // The keys before the damage are listed above; the damage is the error that decides the status.
             if let failure = KVState.decodePrefix(peek.userState).failure {

@@ -98,10 +98,13 @@ struct Lag: AsyncParsableCommand {
         "Measure ages at this time instead of now (RFC 3339 or Unix seconds), for saved rings.", valueName: "time"))
     var at: TimeArgument?
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.reports, command: "lag")
         guard heartbeat.duration > .zero else { throw ValidationError("--heartbeat must be positive, e.g. 15s.") }
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
         guard worst >= 0 else { throw ValidationError("--worst must be 0 or more.") }
@@ -127,7 +130,7 @@ struct Lag: AsyncParsableCommand {
             }
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table, .wide: print(LagRendering.render(report, wide: output == .wide))
+            default: print(LagRendering.render(report, wide: output == .wide))
             }
             return report.healthy ? .ok : .unhealthy
         }

@@ -67,8 +67,14 @@ struct Members: AsyncParsableCommand {
                                valueName: "state"))
     var state: [MembersReport.State] = []
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
+
+    func validate() throws {
+        try output.check(OutputFormat.reports, command: "members")
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -91,7 +97,7 @@ struct Members: AsyncParsableCommand {
             switch output {
             case .json: print(try JSONOutput.render(report))
             case .table: print(MembersRendering.table(report, wide: false, leave: leave))
-            case .wide: print(MembersRendering.table(report, wide: true, leave: leave))
+            default: print(MembersRendering.table(report, wide: true, leave: leave))
             }
             return .ok
         }

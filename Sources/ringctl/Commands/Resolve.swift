@@ -1,5 +1,6 @@
 import ArgumentParser
 import Discovery
+import Inspection
 
 struct Resolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,10 +55,13 @@ struct Resolve: AsyncParsableCommand {
     @Option(help: "How many times each query is sent before it counts as timed out.")
     var tries = 2
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, plain (one host:port per line) or json.")
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, plain (one host:port per line) or json.",
+        completion: OutputFormat.completion(OutputFormat.addresses))
     var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.addresses, command: "resolve")
         guard tries >= 1, tries <= 10 else { throw ValidationError("--tries must be from 1 to 10, not \(tries).") }
         guard timeout.duration > .zero, timeout.duration <= .seconds(60) else {
             throw ValidationError("--timeout must be more than 0 and at most 60s, not \(timeout).")
@@ -82,9 +86,9 @@ struct Resolve: AsyncParsableCommand {
 
             let report = try await Resolver(configuration: configuration).resolve(parsed)
             switch output {
-            case .table: print(ResolveRendering.table(report))
             case .plain: report.endpoints.forEach { print($0) }
-            case .json: print(try JSONOutput.render(ResolveRendering.json(report)))
+            case .json: print(try JSONOutput.render(ResolveReport(report) { $0.problem.flatMap { Diagnosis(of: $0).hint } ?? "" }))
+            default: print(ResolveRendering.table(report))
             }
             ResolveRendering.printNotes(report)
             let unusable = report.resolutions.compactMap(\.problem)
@@ -119,7 +123,7 @@ struct ResolvedToNothing: Error, CustomStringConvertible {
         self.status = status
     }
 
-    /// "SRV query for NAME found nothing: NXDOMAIN (...)".
+    /// "SRV query for NAME found nothing: NXDOMAIN (...)", as resolve's JSON says it.
     var description: String {
         "\(query?.description ?? "lookup") found nothing: " + (status?.description ?? "no addresses for any target")
     }

@@ -98,10 +98,13 @@ struct Ring: AsyncParsableCommand {
     @Flag(help: "Exit 1 when an instance has a stale heartbeat (LEFT aside) or is stuck JOINING/PENDING (for scripts and alerts).")
     var check = false
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table, wide or json.")
-    var output: ReportFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table, wide or json.",
+        completion: OutputFormat.completion(OutputFormat.reports))
+    var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.reports, command: "ring")
         guard heartbeatTimeout.duration > .zero else { throw ValidationError("--heartbeat-timeout must be positive.") }
         if let stuckAfter, stuckAfter.duration < .zero { throw ValidationError("--stuck-after must not be negative.") }
         try cluster.checkFileSource(fromFile, keys: key)
@@ -119,7 +122,7 @@ struct Ring: AsyncParsableCommand {
                 for index in report.rings.indices { report.rings[index].suggestAt() }
                 switch output {
                 case .json: print(try JSONOutput.render(report))
-                case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
+                default: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
                 }
                 return check && !report.checkPassed ? .unhealthy : .ok
             }
@@ -131,7 +134,7 @@ struct Ring: AsyncParsableCommand {
             report.note(contents.json)
             switch output {
             case .json: print(try JSONOutput.render(report))
-            case .table, .wide: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
+            default: print(RingRendering.render(report, wide: output == .wide, tokens: tokens))
             }
             if check && !report.checkPassed { return .unhealthy }
             return .ok
@@ -139,18 +142,13 @@ struct Ring: AsyncParsableCommand {
     }
 }
 
-/// `-o` for report commands.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table
-    case wide
-    case json
-}
-
 extension RingReport {
     /// Ends the every-heartbeat-stale warning with the flag that judges the ring when it was saved.
     mutating func suggestAt() {
         for index in warnings.indices where warnings[index].kind == .allHeartbeatsStale {
-            if let newest = warnings[index].newestHeartbeat { warnings[index].message += " (add --at \(newest))" }
+            if let newest = warnings[index].newestHeartbeat {
+                warnings[index].message += " (add --at \(ReportJSON.rfc3339(newest)))"
+            }
         }
     }
 }
@@ -189,18 +187,11 @@ enum RingFile {
 }
 
 extension RingReport {
-    /// Adds a warning saying which JSON page the ring came from and what that page does not carry.
+    /// The report's note on the JSON page the ring came from, with the flag that judges the page when it was served.
     mutating func note(_ json: RingJSON?) {
         guard let json else { return }
-        var parts = json.lost
-        if let savedAt = json.savedAt {
-            let saved = UnixTime.rfc3339(Int64(savedAt.rounded(.down)))
-            parts.append("the page was served at \(saved): add --at \(saved) to judge it then")
-        }
-        guard !parts.isEmpty else { return }
-        warnings.append(Warning(
-            kind: .lossyInput, instances: [],
-            message: "read as \(json.form.rawValue): " + parts.joined(separator: "; ")))
+        let saved = json.savedAt.map { UnixTime.rfc3339(Int64($0.rounded(.down))) }
+        note(json, saved.map { ["the page was served at \($0): add --at \($0) to judge it then"] } ?? [])
     }
 }
 

@@ -42,10 +42,13 @@ struct Watch: AsyncParsableCommand {
                                                          valueName: "duration"))
     var duration: DurationArgument?
 
-    @Option(name: [.short, .customLong("output")], help: "Output format: table (one line per event) or json (JSON Lines).")
-    var output: WatchFormat = .table
+    @Option(
+        name: [.short, .customLong("output")], help: "Output format: table (one line per event) or json (JSON Lines).",
+        completion: OutputFormat.completion(OutputFormat.events))
+    var output: OutputFormat = .table
 
     func validate() throws {
+        try output.check(OutputFormat.events, command: "watch")
         if let duration, duration.duration <= .zero {
             throw ValidationError("--for must be more than 0, not \(duration).")
         }
@@ -63,8 +66,8 @@ struct Watch: AsyncParsableCommand {
                 // The session's events do not carry our own name; the configuration does.
                 if event.kind == .observerJoined { event.observer = nodeName }
                 switch output {
-                case .table: WatchRendering.emit(WatchRendering.line(event))
                 case .json: WatchRendering.emit((try? WatchRendering.jsonLine(event)) ?? "{}")
+                default: WatchRendering.emit(WatchRendering.line(event))
                 }
             }
             let leave = try await SignalCancellation.run {
@@ -75,9 +78,4 @@ struct Watch: AsyncParsableCommand {
             return .ok
         }
     }
-}
-
-/// `watch -o`: table lines or JSON Lines.
-enum WatchFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
 }

@@ -1,8 +1,8 @@
 import Foundation
 import MemberlistWire
 
-/// Gossip keys from files (never from the command line, where `ps` would show them): `decode --key-file` and
-/// `--secret-key-file` read them alike.
+/// Gossip keys from files (never from the command line, where `ps` would show them): every command's
+/// `--secret-key-file` (decode's old spelling `--key-file` too) reads them alike.
 enum KeyFiles {
     struct Failure: Error, CustomStringConvertible {
         let path: String

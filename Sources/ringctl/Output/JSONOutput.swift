@@ -1,11 +1,14 @@
 import Foundation
+import Inspection
 
-/// JSON for scripts: pretty, keys sorted, so output is stable and diffable.
+/// JSON for scripts: pretty, keys sorted, times RFC 3339 (ReportJSON), so output is stable and diffable.
 enum JSONOutput {
     static func render<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try ReportJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    /// One line, for JSON Lines (`watch -o json`).
+    static func line<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try ReportJSON.encoder(pretty: false).encode(value), as: UTF8.self)
     }
 }

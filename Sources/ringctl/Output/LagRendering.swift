@@ -8,7 +8,7 @@ enum LagRendering {
         guard let first = report.rings.first else { return "no ring" }
         let source = report.seed.map { "from \($0)" } ?? "from \(report.file ?? "a file")"
         var lines = [
-            "heartbeat lag \(source) at \(first.at): threshold \(seconds(first.thresholdSeconds)) "
+            "heartbeat lag \(source) at \(ReportJSON.rfc3339(first.at)): threshold \(seconds(first.thresholdSeconds)) "
                 + "(heartbeat \(seconds(first.heartbeatSeconds)) + delta \(seconds(first.deltaSeconds)))",
             "",
         ]
@@ -98,7 +98,7 @@ enum LagRendering {
                 instance.id, instance.zone.isEmpty ? "-" : instance.zone, instance.address,
                 instance.heartbeat == nil ? "never" : age(instance.ageSeconds, against: limit), last.value(instance),
             ]
-            if wide { row.insert(instance.heartbeat ?? "-", at: 3) }
+            if wide { row.insert(instance.heartbeat.map(ReportJSON.rfc3339) ?? "-", at: 3) }
             table.append(row)
         }
         return table.render()

@@ -1,3 +1,4 @@
+import Inspection
 import Memberlist
 
 /// What a transient join tells the user about its leave, on stderr: whether the cluster ever heard of ringctl,

@@ -1,4 +1,5 @@
 import DskitKV
+import Foundation
 import Inspection
 
 /// How `ringctl ring` shows a `RingReport` to people.
@@ -22,7 +23,9 @@ enum RingRendering {
                 String(instance.tokens), percent(instance.ownershipPercent), instance.readOnly ? "yes" : "no",
                 instance.healthy ? "healthy" : "UNHEALTHY",
             ]
-            if wide { row.insert(contentsOf: [instance.heartbeat ?? "-", instance.registered ?? "-"], at: 6) }
+            if wide {
+                row.insert(contentsOf: [time(instance.heartbeat), time(instance.registered)], at: 6)
+            }
             instances.append(row)
         }
 
@@ -38,7 +41,7 @@ enum RingRendering {
         let healthy = report.instances.filter(\.healthy).count
         let stuck = report.instances.filter(\.stuck).count
         var lines = [
-            "ring \"\(report.key)\" at \(report.at): \(Plural.count(report.instances.count, "instance")), "
+            "ring \"\(report.key)\" at \(ReportJSON.rfc3339(report.at)): \(Plural.count(report.instances.count, "instance")), "
                 + "\(healthy) healthy" + (stuck > 0 ? ", \(stuck) stuck" : "") + " "
                 + "(heartbeat timeout \(Age.format(seconds: Int64(report.heartbeatTimeoutSeconds))))",
             "",
@@ -64,10 +67,13 @@ enum RingRendering {
         value == 0 ? "0%" : String(format: "%.2f%%", value)
     }
 
-    /// The registration age, from the report's RFC 3339 times (the report carries ages for heartbeats only).
-    private static func registeredAge(_ instance: RingReport.Instance, at: String) -> String {
-        guard let registered = instance.registered, let then = UnixTime.parseRFC3339(registered), let now = UnixTime.parseRFC3339(at)
-        else { return "-" }
-        return Age.ago(Int64((now - then).rounded(.down)))
+    /// The registration age: from the registration to the time the report was judged at.
+    private static func registeredAge(_ instance: RingReport.Instance, at: Date) -> String {
+        guard let registered = instance.registered else { return "-" }
+        return Age.ago(Age.seconds(from: registered, to: at))
+    }
+
+    private static func time(_ date: Date?) -> String {
+        date.map(ReportJSON.rfc3339) ?? "-"
     }
 }

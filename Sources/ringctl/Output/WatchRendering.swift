@@ -14,7 +14,7 @@ enum WatchRendering {
 
     /// "2026-11-25T10:00:00Z  joined           node-1  127.0.0.1:7946  alive  inc 1".
     static func line(_ event: WatchEvent) -> String {
-        let time = ISO8601DateFormatter().string(from: event.time)
+        let time = ReportJSON.rfc3339(event.time)
         var fields = [time, event.kind.rawValue.padding(toLength: kindWidth, withPad: " ", startingAt: 0)]
         if let observer = event.observer { fields.append(observer) }
         if let member = event.member {
@@ -49,10 +49,7 @@ enum WatchRendering {
 
     /// One JSON object on one line (JSON Lines), keys sorted.
     static func jsonLine(_ event: WatchEvent) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(event), as: UTF8.self)
+        try JSONOutput.line(event)
     }
 
     /// Writes one line to stdout at once (write(2), unbuffered), so a pipe sees each event as it happens.

@@ -35,7 +35,7 @@ struct RingJSONTests {
             """#
         let parsed = try RingJSON(Array(json.utf8))
         #expect(parsed.form == .viewKey)
-        #expect(parsed.lost.isEmpty)
+        #expect(parsed.stateReplaced.isEmpty && parsed.missingFields.isEmpty)
         #expect(parsed.ring.instances.map(\.id) == ["a", "b"])
         let a = parsed.ring.instances[0], b = parsed.ring.instances[1]
         #expect(a.state == .active && a.tokens.isEmpty && a.zone == "" && a.registeredTimestamp == 0 && !a.readOnly)
@@ -63,12 +63,13 @@ struct RingJSONTests {
         #expect(parsed.ring.instances[0].registeredTimestamp == 0 && parsed.ring.instances[0].tokens.isEmpty)
         #expect(parsed.ring.instances[1].registeredTimestamp == 1_767_139_200 && parsed.ring.instances[1].versions == [2: 3])
         #expect(parsed.savedAt == 1_767_225_605.5)
-        #expect(parsed.lost.count == 1)
-        #expect(parsed.lost[0].contains("UNHEALTHY instead of the state of a"))
+        #expect(parsed.stateReplaced == ["a"])
+        #expect(parsed.missingFields.isEmpty)
         #expect(InstanceState.unknown.name == "UNKNOWN")
 
         let old = try RingJSON(Array(#"{"shards": [{"id": "a", "state": "ACTIVE", "timestamp": "2026-01-01T00:00:00Z"}]}"#.utf8))
-        #expect(old.lost == ["this dskit's page has no registered_timestamp, read_only, read_only_updated_timestamp, zone, tokens (taken as unset)"])
+        #expect(old.missingFields == ["registered_timestamp", "read_only", "read_only_updated_timestamp", "zone", "tokens"])
+        #expect(old.stateReplaced.isEmpty)
         #expect(try RingJSON(Array(#"{"shards": null, "now": "2026-01-01T00:00:00Z"}"#.utf8)).ring.instances.isEmpty)
     }
 

@@ -59,12 +59,15 @@ let benchmarks: @Sendable () -> Void = {
         RingDescription.synthetic(instances: ringInstances, tokensPerInstance: ringTokensPerInstance)
     }
 
-    // What `ringctl ring --from-file` does before JSON rendering: decode, ownership, health, zones, warnings.
-    Benchmark("RingDecode: decode + RingReport (1000x512)") { benchmark, value in
+    // What `ringctl ring --from-file` computes in DskitKV before Inspection words it: decode, ownership, health.
+    Benchmark("RingDecode: decode + ownership + health (1000x512)") { benchmark, value in
         for _ in benchmark.scaledIterations {
             do {
                 let ring = try RingDescription(codecValue: value)
-                blackHole(try RingReport(ring: ring, now: Date(timeIntervalSince1970: 1_767_225_600)))
+                blackHole(RingOwnership(ring: ring))
+                blackHole(try RingHealth(
+                    ring: ring, now: Date(timeIntervalSince1970: 1_767_225_600), heartbeatTimeout: .seconds(60),
+                    stuckAfter: nil))
             } catch {
                 benchmark.error("ring report failed: \(error)")
             }

@@ -43,7 +43,7 @@ func checkRing(_ ring: RingDescription, selector: UInt8) {
     invariant(fromProtobuf == ring, "ring.Desc round trip changed the ring")
     invariant(zip(ring.instances, ring.instances.dropFirst()).allSatisfy { $0.id < $1.id }, "instances unsorted")
     checkOwnership(ring)
-    checkReport(ring, selector: selector)
+    checkHealth(ring, selector: selector)
 }
 
 /// Ownership against a direct count: each zone's circle sums to 2^32, conflicts are the repeated tokens.
@@ -71,31 +71,29 @@ func checkOwnership(_ ring: RingDescription) {
     invariant(ownership.conflicts == conflicts, "token conflicts differ from a direct count")
 }
 
-func checkReport(_ ring: RingDescription, selector: UInt8) {
-    let options = RingReport.Options(
-        heartbeatTimeout: .milliseconds(1 + Int64(selector) * 997),
-        stuckAfter: selector % 3 == 0 ? nil : .seconds(Int64(selector % 3 - 1) * 90),
-        includeTokens: selector & 8 != 0,
-        maxConflictWarnings: Int(selector % 5)
-    )
+func checkHealth(_ ring: RingDescription, selector: UInt8) {
     let now = Date(timeIntervalSince1970: 1_770_000_000 + Double(selector) * 3_600)
-    let report = mustSucceed("building a ring report") { try RingReport(ring: ring, now: now, options: options) }
-    invariant(report.instances.map(\.id) == ring.instances.map(\.id), "report rows differ from the instances")
-    for (row, instance) in zip(report.instances, ring.instances) {
-        invariant(row.ownershipPercent.isFinite && row.ownershipPercent >= 0, "ownership \(row.ownershipPercent)")
-        invariant(row.tokens == instance.tokens.count, "token count differs")
-        if let list = row.tokenList {
-            invariant(list == instance.tokens.sorted(), "token list is not the sorted tokens")
-        }
-        invariant((row.heartbeat == nil) == (instance.heartbeatTimestamp == 0), "heartbeat shown wrongly")
+    let health = mustSucceed("judging the ring's health") {
+        try RingHealth(
+            ring: ring, now: now, heartbeatTimeout: .milliseconds(1 + Int64(selector) * 997),
+            stuckAfter: selector % 3 == 0 ? nil : .seconds(Int64(selector % 3 - 1) * 90))
+    }
+    invariant(health.instances.count == ring.instances.count, "health rows differ from the instances")
+    for (row, instance) in zip(health.instances, ring.instances) {
+        invariant((row.heartbeatAgeSeconds == nil) == (instance.heartbeatTimestamp == 0), "heartbeat age shown wrongly")
         invariant(row.failsCheck == (row.stuck || (!row.healthy && instance.state != .left)), "check verdict wrong")
+        invariant(!row.stuck || row.inStateSince != nil, "stuck without a time in the state")
     }
-    invariant(report.zones.reduce(0) { $0 + $1.instances } == ring.instances.count, "zones lose instances")
-    invariant(report.checkPassed == !report.instances.contains(where: \.failsCheck), "check_passed disagrees")
-    for zone in report.zones {
-        invariant(zone.ownershipPercent <= 100.000_001, "zone \(zone.zone) owns \(zone.ownershipPercent) %")
+    let living = zip(health.instances, ring.instances).filter { $0.1.state != .left }
+    invariant(health.allHeartbeatsStale == (!living.isEmpty && living.allSatisfy { !$0.0.healthy }), "all-stale wrong")
+    let lag = mustSucceed("measuring heartbeat lag") {
+        try HeartbeatLag(
+            ring: ring, now: now, heartbeat: .seconds(1 + Int64(selector % 30)), delta: .seconds(Int64(selector % 7)),
+            heartbeatTimeout: .seconds(60))
     }
-    _ = mustSucceed("encoding the report as JSON") { try JSONEncoder().encode(report) }
+    invariant(lag.measured.count + lag.unhealthy.count == ring.instances.filter { $0.state == .active }.count,
+              "lag loses ACTIVE instances")
+    invariant(lag.lagSeconds == lag.measured.first?.seconds, "lag is not the oldest measured heartbeat")
 }
 
 func checkNodeMeta(_ input: [UInt8]) {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import DskitKV
+@testable import Inspection
 
 @Suite("LagReport: the age of the oldest ACTIVE heartbeat against heartbeat + delta")
 struct LagReportTests {
@@ -171,8 +172,7 @@ struct LagReportTests {
     @Test("JSON: a fixed set of snake_case keys, nulls included, RFC 3339 times")
     func json() throws {
         let report = try Self.report([Self.instance("frozen", age: 60)])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = ReportJSON.encoder()
         let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any])
         #expect(Set(object.keys) == [
             "key", "at", "heartbeat_seconds", "delta_seconds", "threshold_seconds", "heartbeat_timeout_seconds",

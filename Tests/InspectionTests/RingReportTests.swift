@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 @testable import DskitKV
+@testable import Inspection
 
-@Suite("RingReport: what dskit's /ring page shows, as a Codable value")
+@Suite("RingReport: what dskit's /ring page shows, as a Codable value with times as Dates")
 struct RingReportTests {
     static let now: Int64 = 1_767_225_600
 
@@ -26,6 +27,10 @@ struct RingReportTests {
         )
     }
 
+    static func date(_ seconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(seconds))
+    }
+
     static func report(_ instances: [InstanceDescription], _ options: RingReport.Options = .init()) throws -> RingReport
     {
         try RingReport(
@@ -33,24 +38,6 @@ struct RingReportTests {
             now: Date(timeIntervalSince1970: Double(now)),
             options: options
         )
-    }
-
-    @Test("the real capture: three healthy ACTIVE instances, one per zone, each owning its zone circle")
-    func capture() throws {
-        let bytes = try CaptureFixture.userState("pushpull-join-nolabel.c2s.bin", userStateLength: 2085)
-        guard case .ring(let ring) = try #require(KVState(fullState: bytes)["ring"]).decodedValue() else {
-            Issue.record("no ring")
-            return
-        }
-        let newest = try #require(ring.instances.map(\.heartbeatTimestamp).max())
-        let report = try RingReport(ring: ring, now: Date(timeIntervalSince1970: Double(newest + 10)))
-        #expect(report.key == "ring")
-        #expect(report.instances.map(\.id) == ["peer-0", "peer-1", "peer-2"])
-        #expect(report.instances.allSatisfy { $0.healthy && $0.state == "ACTIVE" && $0.tokens == 128 })
-        #expect(report.instances.allSatisfy { abs($0.ownershipPercent - 100) < 1e-6 })
-        #expect(report.zones.map(\.zone) == ["zone-a", "zone-b", "zone-c"])
-        #expect(report.zones.allSatisfy { $0.instances == 1 && $0.tokens == 128 && $0.states == ["ACTIVE": 1] })
-        #expect(report.warnings.isEmpty)
     }
 
     @Test("health: heartbeat age up to the timeout inclusive, as IsHeartbeatHealthy's <=")
@@ -86,7 +73,7 @@ struct RingReportTests {
         #expect(report.instances.map(\.stuck) == [false, true, false, true, false])
         #expect(report.instances.map(\.failsCheck) == [false, true, false, true, false])
         #expect(report.instances.map(\.inStateSince) == [
-            UnixTime.rfc3339(Self.now - 180), UnixTime.rfc3339(Self.now - 181), nil, UnixTime.rfc3339(Self.now - 600), nil,
+            Self.date(Self.now - 180), Self.date(Self.now - 181), nil, Self.date(Self.now - 600), nil,
         ])
         #expect(!report.checkPassed)
         #expect(report.warnings.map(\.kind) == [.stuckState, .stuckState])
@@ -119,7 +106,8 @@ struct RingReportTests {
         #expect(report.warnings.map(\.kind) == [.allHeartbeatsStale, .leftTombstone])
         let warning = report.warnings[0]
         #expect(warning.instances == ["a", "b"])
-        #expect(warning.newestHeartbeat == UnixTime.rfc3339(Self.now - 3600))
+        #expect(warning.newestHeartbeat == Self.date(Self.now - 3600))
+        #expect(warning.message.contains("(\(UnixTime.rfc3339(Self.now - 3600)))"))
         #expect(warning.message.contains("the newest is 1h0m old"))
         // A LEFT tombstone's stale heartbeat is by design and does not fail --check.
         #expect(report.instances.map(\.failsCheck) == [true, true, false])
@@ -217,7 +205,7 @@ struct RingReportTests {
         registered.registeredTimestamp = Self.now - 86_400
         let report = try Self.report([registered, Self.instance("y", age: .max)])
         let object = try #require(
-            try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+            try JSONSerialization.jsonObject(with: ReportJSON.encoder().encode(report)) as? [String: Any]
         )
         #expect(
             Set(object.keys) == [
@@ -250,11 +238,34 @@ struct RingReportTests {
             [Self.instance("a", state: .left, tokens: [3, 1]), Self.instance("b", tokens: [1])],
             .init(includeTokens: true)
         )
-        let data = try JSONEncoder().encode(report)
+        let data = try ReportJSON.encoder().encode(report)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let instances = try #require(object["instances"] as? [[String: Any]])
         #expect(instances[0]["token_list"] as? [Int] == [1, 3])
-        #expect(try JSONDecoder().decode(RingReport.self, from: data) == report)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        #expect(try decoder.decode(RingReport.self, from: data) == report)
+    }
+
+    @Test("a ring read from /ring page JSON gets a lossy_input warning saying what the page lost, then the caller's notes")
+    func lossyInput() throws {
+        let json = try RingJSON(Array(#"""
+            {"shards": [{"id": "b", "state": "UNHEALTHY", "timestamp": "2026-01-01T00:00:00Z"},
+                        {"id": "a", "state": "UNHEALTHY", "timestamp": "2026-01-01T00:00:00Z"}]}
+            """#.utf8))
+        var report = try RingReport(ring: json.ring, now: Date(timeIntervalSince1970: Double(Self.now)))
+        report.note(json, ["a note"])
+        let warning = try #require(report.warnings.last)
+        #expect(warning.kind == .lossyInput && warning.instances.isEmpty)
+        #expect(warning.message == "read as dskit /ring page JSON: the page shows UNHEALTHY instead of the state of "
+            + "a, b (its heartbeat was stale when the page was served), so that state is lost: shown as UNKNOWN; "
+            + "this dskit's page has no registered_timestamp, read_only, read_only_updated_timestamp, zone, tokens "
+            + "(taken as unset); a note")
+
+        let lossless = try RingJSON(Array(#"{"ingesters": {}}"#.utf8))
+        var quiet = try RingReport(ring: lossless.ring, now: Date(timeIntervalSince1970: Double(Self.now)))
+        quiet.note(lossless)
+        #expect(quiet.warnings.isEmpty)
     }
 
     @Test("a 1,000 × 512 synthetic ring reports every instance with zone ownership summing to 100 %")

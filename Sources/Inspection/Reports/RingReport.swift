@@ -1,18 +1,13 @@
+import DskitKV
 import Foundation
 
 // What dskit's /ring page shows (ring/ring_http.go), as a value: one row per instance sorted by id, ownership
-// from RingOwnership, plus a per-zone summary, warnings and the verdict of `ringctl ring --check`. Pure: the caller
-// supplies `now`, so old files can be judged at the time they were saved.
-// Health is dskit's heartbeat health, kept apart from the state as dskit keeps it: ring/model.go
-// `IsHeartbeatHealthy(timeout, now)` is `now - timestamp <= timeout` and nothing else; whether a state may serve an
-// operation (`IsHealthy(Write/Read, ...)`) is the operation's business. The /ring page labels an instance
-// UNHEALTHY by the heartbeat alone (the `Reporting` operation accepts every state), and so does this report: a fresh
-// JOINING or LEAVING instance is healthy, as it is during every rollout.
-// dskit stores no time of the last state change, so "stuck" uses what the ring holds: JOINING and PENDING come
-// right after registration (both lifecyclers write `registered_timestamp` when they first add the instance), so
-// their time in the state is at most `now - registered_timestamp`; LEAVING has no time at all (both lifecyclers
-// keep heartbeating while they leave), so a LEAVING instance fails only through a stale heartbeat.
-// The JSON keys are spelled out (snake_case) so the shape does not depend on the encoder's key strategy.
+// from RingOwnership, health and the stuck rule from RingHealth (DskitKV, where the rules and their dskit sources
+// are), plus a per-zone summary, warnings in words and the verdict of `ringctl ring --check`. Times are `Date`s
+// and ages numbers; the CLI formats them (RFC 3339 in JSON through ReportJSON, ages in tables).
+// Optional fields always in the JSON are `@NullEncoded`; the keys README documents as absent when they do not
+// apply (`token_list` without --tokens, a warning's `token`, `state`, `heartbeat_age_seconds`,
+// `newest_heartbeat`) are plain optionals.
 
 /// The ring report behind `ringctl ring`: instances, zones and warnings, `Codable` with a stable JSON shape.
 public struct RingReport: Codable, Hashable, Sendable {
@@ -27,9 +22,6 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var includeTokens: Bool
         /// At most this many token-conflict warnings are listed one by one; the rest are summed up in one.
         public var maxConflictWarnings: Int
-
-        /// How many heartbeat timeouts make the default `stuckAfter`.
-        public static let stuckAfterTimeouts = 3
 
         /// Options; the defaults are dskit's.
         public init(
@@ -52,30 +44,30 @@ public struct RingReport: Codable, Hashable, Sendable {
         /// "ACTIVE", "LEAVING", "PENDING", "JOINING", "LEFT", "UNKNOWN" or "UNKNOWN(n)".
         public var state: String
         public var zone: String
-        /// Last heartbeat, RFC 3339 UTC; nil when the instance never sent one (timestamp 0).
-        public var heartbeat: String?
-        /// Whole seconds from the heartbeat to `now` (negative when the heartbeat is in the future); nil with no heartbeat.
-        public var heartbeatAgeSeconds: Int64?
-        /// Registration time, RFC 3339 UTC; nil when unknown.
-        public var registered: String?
+        /// Last heartbeat; nil when the instance never sent one (timestamp 0).
+        @NullEncoded public var heartbeat: Date? = nil
+        /// Whole seconds from the heartbeat to `at` (negative when the heartbeat is in the future); nil with no heartbeat.
+        @NullEncoded public var heartbeatAgeSeconds: Int64? = nil
+        /// Registration time; nil when unknown.
+        @NullEncoded public var registered: Date? = nil
         /// Number of tokens.
         public var tokens: Int
         /// dskit's ownership figure: owned range within the zone / MaxUint32 × 100.
         public var ownershipPercent: Double
         public var readOnly: Bool
-        /// When read_only last changed, RFC 3339 UTC; nil when never.
-        public var readOnlyUpdated: String?
+        /// When read_only last changed; nil when never.
+        @NullEncoded public var readOnlyUpdated: Date? = nil
         /// dskit's heartbeat health (`IsHeartbeatHealthy`): the heartbeat is within the timeout, whatever the state.
         public var healthy: Bool
         /// In JOINING or PENDING since registration for longer than `stuck_after_seconds`.
         public var stuck: Bool
         /// The start of the current state as far as the ring tells (the registration, for JOINING and PENDING);
         /// nil when the ring holds no such time.
-        public var inStateSince: String?
+        @NullEncoded public var inStateSince: Date? = nil
         /// Whether this instance makes `--check` fail: not healthy (except LEFT tombstones, which stop heartbeating
         /// by design), or stuck.
         public var failsCheck: Bool
-        /// The instance's tokens, sorted; only with `Options.includeTokens`.
+        /// The instance's tokens, sorted; only with `Options.includeTokens` (absent from JSON otherwise).
         public var tokenList: [UInt32]?
 
         enum CodingKeys: String, CodingKey {
@@ -89,27 +81,6 @@ public struct RingReport: Codable, Hashable, Sendable {
             case inStateSince = "in_state_since"
             case failsCheck = "fails_check"
             case tokenList = "token_list"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(address, forKey: .address)
-            try container.encode(state, forKey: .state)
-            try container.encode(zone, forKey: .zone)
-            // Always present (null when unknown) so consumers see a fixed set of keys.
-            try container.encode(heartbeat, forKey: .heartbeat)
-            try container.encode(heartbeatAgeSeconds, forKey: .heartbeatAgeSeconds)
-            try container.encode(registered, forKey: .registered)
-            try container.encode(tokens, forKey: .tokens)
-            try container.encode(ownershipPercent, forKey: .ownershipPercent)
-            try container.encode(readOnly, forKey: .readOnly)
-            try container.encode(readOnlyUpdated, forKey: .readOnlyUpdated)
-            try container.encode(healthy, forKey: .healthy)
-            try container.encode(stuck, forKey: .stuck)
-            try container.encode(inStateSince, forKey: .inStateSince)
-            try container.encode(failsCheck, forKey: .failsCheck)
-            try container.encodeIfPresent(tokenList, forKey: .tokenList)
         }
     }
 
@@ -158,14 +129,14 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var instances: [String]
         /// One sentence for a human.
         public var message: String
-        /// The token, for token conflicts.
+        /// The token, for token conflicts (absent from JSON otherwise).
         public var token: UInt32?
         /// The state, for per-instance warnings.
         public var state: String?
         /// Seconds since the last heartbeat, for per-instance warnings (nil if it never sent one; negative ahead).
         public var heartbeatAgeSeconds: Int64?
-        /// The newest heartbeat in the ring, RFC 3339, for `all_heartbeats_stale`.
-        public var newestHeartbeat: String?
+        /// The newest heartbeat in the ring, for `all_heartbeats_stale`.
+        public var newestHeartbeat: Date?
 
         enum CodingKeys: String, CodingKey {
             case kind, instances, message, token, state
@@ -176,7 +147,7 @@ public struct RingReport: Codable, Hashable, Sendable {
         /// A warning from its fields.
         public init(
             kind: Kind, instances: [String], message: String, token: UInt32? = nil, state: String? = nil,
-            heartbeatAgeSeconds: Int64? = nil, newestHeartbeat: String? = nil
+            heartbeatAgeSeconds: Int64? = nil, newestHeartbeat: Date? = nil
         ) {
             self.kind = kind
             self.instances = instances
@@ -190,14 +161,14 @@ public struct RingReport: Codable, Hashable, Sendable {
 
     /// The KV key the ring was read from (e.g. "ring", "collectors/ring").
     public var key: String
-    /// The `now` the report was judged at, RFC 3339 UTC.
-    public var at: String
+    /// The `now` the report was judged at, to the whole second (rounded down), as ages count from it.
+    public var at: Date
     /// The heartbeat timeout used, seconds.
     public var heartbeatTimeoutSeconds: Double
     /// What `healthy` means: always "heartbeat" (dskit's `IsHeartbeatHealthy`, the /ring page's label).
     public var healthRule: String
     /// The stuck-after limit used, seconds; nil when the stuck check is off.
-    public var stuckAfterSeconds: Double?
+    @NullEncoded public var stuckAfterSeconds: Double? = nil
     /// Whether `ringctl ring --check` passes: no instance fails it.
     public var checkPassed: Bool
     /// Instances sorted by id.
@@ -216,22 +187,6 @@ public struct RingReport: Codable, Hashable, Sendable {
         case instances, zones, warnings
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(key, forKey: .key)
-        try container.encode(at, forKey: .at)
-        try container.encode(heartbeatTimeoutSeconds, forKey: .heartbeatTimeoutSeconds)
-        try container.encode(healthRule, forKey: .healthRule)
-        try container.encode(stuckAfterSeconds, forKey: .stuckAfterSeconds)  // null when off: a fixed set of keys
-        try container.encode(checkPassed, forKey: .checkPassed)
-        try container.encode(instances, forKey: .instances)
-        try container.encode(zones, forKey: .zones)
-        try container.encode(warnings, forKey: .warnings)
-    }
-
-    /// How far ahead of `now` a heartbeat may be before it is a clock problem: heartbeats are whole seconds.
-    public static let futureTolerance: Int64 = 1
-
     /// Builds the report for `ring` as seen at `now`; throws only for a non-positive heartbeat timeout.
     public init(
         key: String = "ring",
@@ -239,53 +194,35 @@ public struct RingReport: Codable, Hashable, Sendable {
         now: Date,
         options: Options = Options()
     ) throws(DskitKVError) {
-        let timeout = options.heartbeatTimeout
-        let timeoutSeconds = Self.seconds(timeout)
-        guard timeout > .zero else { throw .invalidHeartbeatTimeout(seconds: timeoutSeconds) }
-        let stuckAfter = options.stuckAfter ?? timeout * Options.stuckAfterTimeouts
-        let stuckAfterSeconds: Double? = stuckAfter > .zero ? Self.seconds(stuckAfter) : nil
-
+        let health = try RingHealth(
+            ring: ring, now: now, heartbeatTimeout: options.heartbeatTimeout, stuckAfter: options.stuckAfter)
+        let timeoutSeconds = health.heartbeatTimeoutSeconds
+        let stuckAfterSeconds = health.stuckAfterSeconds
         let ownership = RingOwnership(ring: ring)
-        let nowSeconds = now.timeIntervalSince1970
-        // Whole seconds for display; the health check below keeps sub-second precision, like Go's now.Sub.
-        let nowWholeSeconds = Int64(exactly: nowSeconds.rounded(.down)) ?? 0
+        let nowWholeSeconds = health.nowSeconds
         let timeoutText = UnixTime.age(Int64(timeoutSeconds.rounded(.up)))
 
         var rows: [Instance] = []
         rows.reserveCapacity(ring.instances.count)
-        var ages: [Int64?] = []
-        ages.reserveCapacity(ring.instances.count)
-        for (index, instance) in ring.instances.enumerated() {
-            let hasHeartbeat = instance.heartbeatTimestamp != 0
-            // ring/model.go IsHeartbeatHealthy: now.Sub(time.Unix(ts, 0)) <= heartbeatTimeout (a 0 timestamp is 1970).
-            let healthy = nowSeconds - Double(instance.heartbeatTimestamp) <= timeoutSeconds
-            let age: Int64? = hasHeartbeat ? nowWholeSeconds &- instance.heartbeatTimestamp : nil
-            let sinceRegistration = instance.state == .joining || instance.state == .pending
-            let inStateSince: Int64? = sinceRegistration && instance.registeredTimestamp != 0
-                ? instance.registeredTimestamp : nil
-            let stuck = inStateSince.map { since in
-                stuckAfterSeconds.map { nowSeconds - Double(since) > $0 } ?? false
-            } ?? false
-            ages.append(age)
+        for (index, (instance, verdict)) in zip(ring.instances, health.instances).enumerated() {
             rows.append(
                 Instance(
                     id: instance.id,
                     address: instance.address,
                     state: instance.state.name,
                     zone: instance.zone,
-                    heartbeat: hasHeartbeat ? UnixTime.rfc3339(instance.heartbeatTimestamp) : nil,
-                    heartbeatAgeSeconds: age,
-                    registered: instance.registeredTimestamp != 0
-                        ? UnixTime.rfc3339(instance.registeredTimestamp) : nil,
+                    heartbeat: instance.heartbeatTimestamp != 0 ? Self.date(instance.heartbeatTimestamp) : nil,
+                    heartbeatAgeSeconds: verdict.heartbeatAgeSeconds,
+                    registered: instance.registeredTimestamp != 0 ? Self.date(instance.registeredTimestamp) : nil,
                     tokens: instance.tokens.count,
                     ownershipPercent: ownership.percent(at: index),
                     readOnly: instance.readOnly,
                     readOnlyUpdated: instance.readOnlyUpdatedTimestamp > 0
-                        ? UnixTime.rfc3339(instance.readOnlyUpdatedTimestamp) : nil,
-                    healthy: healthy,
-                    stuck: stuck,
-                    inStateSince: inStateSince.map(UnixTime.rfc3339),
-                    failsCheck: stuck || (!healthy && instance.state != .left),
+                        ? Self.date(instance.readOnlyUpdatedTimestamp) : nil,
+                    healthy: verdict.healthy,
+                    stuck: verdict.stuck,
+                    inStateSince: verdict.inStateSince.map(Self.date),
+                    failsCheck: verdict.failsCheck,
                     tokenList: options.includeTokens ? instance.tokens.sorted() : nil
                 )
             )
@@ -331,36 +268,36 @@ public struct RingReport: Codable, Hashable, Sendable {
 
         // Every heartbeat stale at once is one finding (an old file judged now, or a stopped cluster), not one
         // dead process per instance: one warning naming the newest heartbeat replaces the per-instance ones.
-        let living = ring.instances.indices.filter { ring.instances[$0].state != .left }
-        let allStale = !living.isEmpty && living.allSatisfy { !rows[$0].healthy }
+        let allStale = health.allHeartbeatsStale
         if allStale {
-            let newest = living.map { ring.instances[$0].heartbeatTimestamp }.max() ?? 0
-            let newestText = newest == 0 ? nil : UnixTime.rfc3339(newest)
-            let since = newestText.map { "the newest is \(UnixTime.age(nowWholeSeconds &- newest)) old (\($0))" }
+            let living = ring.instances.filter { $0.state != .left }
+            let newest = health.newestHeartbeat
+            let newestText = newest.map(UnixTime.rfc3339)
+            let since = newest.map { "the newest is \(UnixTime.age(nowWholeSeconds &- $0)) old (\(UnixTime.rfc3339($0)))" }
                 ?? "none ever sent one"
             warnings.append(
                 Warning(
                     kind: .allHeartbeatsStale,
-                    instances: living.map { ring.instances[$0].id },
+                    instances: living.map(\.id),
                     message: "every instance's heartbeat is older than the \(timeoutText) heartbeat timeout (\(since)):"
                         + " a ring saved earlier must be judged at the time it was saved"
                         + (newestText.map { ", e.g. at its newest heartbeat \($0)" } ?? "")
                         + "; live, every process stopped heartbeating or this host's clock is ahead",
-                    newestHeartbeat: newestText
+                    newestHeartbeat: newest.map(Self.date)
                 )
             )
         }
 
         for (index, instance) in ring.instances.enumerated() {
             let row = rows[index]
-            let age = ages[index]
+            let age = health.instances[index].heartbeatAgeSeconds
             let since = age.map { "last heartbeat \(UnixTime.age($0)) ago" } ?? "never sent a heartbeat"
-            if let age, age < -Self.futureTolerance {
+            if let age, health.instances[index].heartbeatInFuture {
                 warnings.append(
                     Warning(
                         kind: .futureHeartbeat,
                         instances: [instance.id],
-                        message: "\(instance.id)'s last heartbeat (\(row.heartbeat ?? "-")) is \(UnixTime.age(0 &- age))"
+                        message: "\(instance.id)'s last heartbeat (\(UnixTime.rfc3339(instance.heartbeatTimestamp))) is \(UnixTime.age(0 &- age))"
                             + " in the future: its clock or this host's is off by that much (or the time judged at"
                             + " is earlier than the ring); dskit counts a future heartbeat as healthy however old it"
                             + " really is, so a dead process there goes unnoticed until the clocks agree: fix the"
@@ -399,14 +336,14 @@ public struct RingReport: Codable, Hashable, Sendable {
                         heartbeatAgeSeconds: age
                     )
                 )
-            } else if row.stuck, let registered = row.inStateSince, let limit = stuckAfterSeconds {
+            } else if row.stuck, let registered = health.instances[index].inStateSince, let limit = stuckAfterSeconds {
                 let inState = nowWholeSeconds &- instance.registeredTimestamp
                 warnings.append(
                     Warning(
                         kind: .stuckState,
                         instances: [instance.id],
                         message: "\(instance.id) has been \(instance.state.name) since it registered"
-                            + " \(UnixTime.age(inState)) ago (\(registered)), longer than the"
+                            + " \(UnixTime.age(inState)) ago (\(UnixTime.rfc3339(registered))), longer than the"
                             + " \(UnixTime.age(Int64(limit.rounded(.up)))) stuck-after limit, while still"
                             + " heartbeating: look at its log for what it waits on (tokens, an initial sync)",
                         state: instance.state.name,
@@ -417,18 +354,19 @@ public struct RingReport: Codable, Hashable, Sendable {
         }
 
         self.key = key
-        self.at = UnixTime.rfc3339(nowWholeSeconds)
+        self.at = Self.date(nowWholeSeconds)
         self.heartbeatTimeoutSeconds = timeoutSeconds
         self.healthRule = "heartbeat"
         self.stuckAfterSeconds = stuckAfterSeconds
-        self.checkPassed = !rows.contains(where: \.failsCheck)
+        self.checkPassed = health.checkPassed
         self.instances = rows
         self.zones = zonesByName.values.sorted { $0.zone < $1.zone }
         self.warnings = warnings
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    /// Unix seconds as a `Date`.
+    static func date(_ seconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(seconds))
     }
 
     /// Every token with its holder, sorted by token then instance id (from `tokenList`, so build with `includeTokens`).
@@ -445,6 +383,26 @@ public struct RingReport: Codable, Hashable, Sendable {
             let instance = instances[Int(truncatingIfNeeded: key & 0xFFFF_FFFF)]
             return TokenOwner(token: UInt32(truncatingIfNeeded: key >> 32), instance: instance.id, zone: instance.zone)
         }
+    }
+}
+
+extension RingReport {
+    /// Adds a warning saying which JSON page the ring came from and what that page did not carry, then `notes`
+    /// (the CLI's own, e.g. how to judge the page at the time it was served); nothing when there is nothing to say.
+    public mutating func note(_ json: RingJSON, _ notes: [String] = []) {
+        var parts: [String] = []
+        if !json.stateReplaced.isEmpty {
+            parts.append(
+                "the page shows UNHEALTHY instead of the state of \(json.stateReplaced.joined(separator: ", ")) "
+                    + "(its heartbeat was stale when the page was served), so that state is lost: shown as UNKNOWN")
+        }
+        if !json.missingFields.isEmpty {
+            parts.append("this dskit's page has no \(json.missingFields.joined(separator: ", ")) (taken as unset)")
+        }
+        parts += notes
+        guard !parts.isEmpty else { return }
+        warnings.append(
+            Warning(kind: .lossyInput, instances: [], message: "read as \(json.form.rawValue): " + parts.joined(separator: "; ")))
     }
 }
 

@@ -2,11 +2,15 @@ import DskitKV
 import Foundation
 import MemberlistWire
 
+// `ringctl decode`'s report: the tree of what captured bytes hold, built from the wire and KV value types, shown as
+// indented lines or as JSON. The capture is read (which form it is, in what order they are tried) by the CLI's
+// CaptureDecoder, whose error and hint belong with the other errors.
+
 /// One field of a decoded item: how the text tree shows it, and the JSON value it is (a number, a bool, null, a
 /// string without the quotes the text adds), so `decode -o json` carries values, not strings holding them.
-struct DecodedField: Encodable {
+public struct DecodedField: Encodable, Sendable {
     /// A JSON value.
-    enum Value: Encodable {
+    public enum Value: Encodable, Sendable {
         case string(String)
         case integer(Int64)
         case unsigned(UInt64)
@@ -14,7 +18,7 @@ struct DecodedField: Encodable {
         case integers([Int64])
         case null
 
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
             case .string(let text): try container.encode(text)
@@ -27,39 +31,51 @@ struct DecodedField: Encodable {
         }
     }
 
-    var text: String
-    var value: Value
+    /// How the text tree shows it.
+    public var text: String
+    /// What JSON holds.
+    public var value: Value
 
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    /// A field shown as `text`, encoded as `value`.
+    public init(text: String, value: Value) {
+        self.text = text
+        self.value = value
+    }
+
+    public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 
     /// Shown bare, a JSON string.
-    static func string(_ text: String) -> DecodedField { DecodedField(text: text, value: .string(text)) }
+    public static func string(_ text: String) -> DecodedField { DecodedField(text: text, value: .string(text)) }
     /// Shown in quotes (names, keys, labels), a JSON string without them.
-    static func quoted(_ text: String) -> DecodedField { DecodedField(text: "\"\(text)\"", value: .string(text)) }
-    static func int<T: BinaryInteger>(_ number: T) -> DecodedField {
+    public static func quoted(_ text: String) -> DecodedField { DecodedField(text: "\"\(text)\"", value: .string(text)) }
+    public static func int<T: BinaryInteger>(_ number: T) -> DecodedField {
         if let signed = Int64(exactly: number) { return DecodedField(text: String(signed), value: .integer(signed)) }
         let unsigned = UInt64(truncatingIfNeeded: number)
         return DecodedField(text: String(unsigned), value: .unsigned(unsigned))
     }
-    static func bool(_ flag: Bool) -> DecodedField { DecodedField(text: String(flag), value: .bool(flag)) }
+    public static func bool(_ flag: Bool) -> DecodedField { DecodedField(text: String(flag), value: .bool(flag)) }
     /// Absent: shown as `word` ("none", "never"), JSON null.
-    static func none(_ word: String = "none") -> DecodedField { DecodedField(text: word, value: .null) }
+    public static func none(_ word: String = "none") -> DecodedField { DecodedField(text: word, value: .null) }
     /// Numbers shown joined by commas, a JSON array.
-    static func integers(_ numbers: [Int64]) -> DecodedField {
+    public static func integers(_ numbers: [Int64]) -> DecodedField {
         DecodedField(text: numbers.map(String.init).joined(separator: ","), value: .integers(numbers))
     }
 }
 
 /// One thing found in captured bytes (a frame, an envelope layer, a message, a KV pair), with its fields and
 /// what it contains: a tree that renders as indented lines or as JSON.
-struct DecodedItem: Encodable {
-    var kind: String
-    var fields: [(String, DecodedField)] = []
-    var children: [DecodedItem] = []
+public struct DecodedItem: Encodable, Sendable {
+    /// What it is: "dskit packet", "alive", "kv-pair", ...
+    public var kind: String
+    /// Its fields, in the order the text shows them.
+    public var fields: [(String, DecodedField)] = []
+    /// What it contains.
+    public var children: [DecodedItem] = []
     /// For a ring value decoded on its own: the ring report `ringctl ring --from-file` prints (JSON only).
-    var report: RingReport?
+    public var report: RingReport?
 
-    init(_ kind: String, _ fields: [(String, DecodedField)] = [], children: [DecodedItem] = []) {
+    /// An item of `kind` with its fields and children.
+    public init(_ kind: String, _ fields: [(String, DecodedField)] = [], children: [DecodedItem] = []) {
         self.kind = kind
         self.fields = fields
         self.children = children
@@ -67,7 +83,10 @@ struct DecodedItem: Encodable {
 
     enum CodingKeys: String, CodingKey { case kind, fields, children, report }
 
-    func encode(to encoder: any Encoder) throws {
+    // Written out because `fields` keeps the text's order as an array of pairs and is an object in JSON; `report`
+    // is absent unless the item is a ring value on its own (README: `{kind, fields, children}`).
+
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .kind)
         try container.encode(Dictionary(fields, uniquingKeysWith: { first, _ in first }), forKey: .fields)
@@ -75,7 +94,8 @@ struct DecodedItem: Encodable {
         try container.encodeIfPresent(report, forKey: .report)
     }
 
-    func lines(indent: Int = 0) -> [String] {
+    /// The item and its children as indented lines, two spaces a level.
+    public func lines(indent: Int = 0) -> [String] {
         let pad = String(repeating: "  ", count: indent)
         let text = fields.isEmpty ? kind : kind + " " + fields.map { "\($0.0)=\($0.1.text)" }.joined(separator: " ")
         return [pad + text] + children.flatMap { $0.lines(indent: indent + 1) }
@@ -83,15 +103,17 @@ struct DecodedItem: Encodable {
 }
 
 /// Builds `DecodedItem` trees from the wire and KV value types.
-enum DecodedItems {
-    static func packet(_ envelope: PacketEnvelope) -> [DecodedItem] {
+public enum DecodedItems {
+    /// A memberlist packet: its layers, then its message.
+    public static func packet(_ envelope: PacketEnvelope) -> [DecodedItem] {
         var layers: [(String, DecodedField)] = [("label", envelope.label.map { .quoted($0) } ?? .none())]
         layers.append(("encryption", envelope.encryption.map(encryption) ?? .none()))
         layers.append(("crc32", envelope.hasChecksum ? .string("ok") : .none()))
         return [DecodedItem("packet", layers, children: [message(envelope.message)])]
     }
 
-    static func stream(_ envelope: StreamEnvelope) -> DecodedItem {
+    /// A stream: its layers, then its message.
+    public static func stream(_ envelope: StreamEnvelope) -> DecodedItem {
         var layers: [(String, DecodedField)] = [("label", envelope.label.map { .quoted($0) } ?? .none())]
         layers.append(("encryption", envelope.encryption.map(encryption) ?? .none()))
         layers.append(("compression", envelope.compression.map { .string("\($0)") } ?? .none()))
@@ -118,7 +140,8 @@ enum DecodedItems {
         return DecodedItem("stream", layers, children: [child])
     }
 
-    static func message(_ message: Message) -> DecodedItem {
+    /// One memberlist message, a compound one with its parts.
+    public static func message(_ message: Message) -> DecodedItem {
         switch message {
         case .ping(let ping):
             return DecodedItem("ping", [("seq", .int(ping.seqNo)), ("node", .quoted(ping.node))]
@@ -162,14 +185,15 @@ enum DecodedItems {
     }
 
     /// A user message: for dskit, one marshalled KeyValuePair (a KV broadcast).
-    static func userMessage(_ payload: [UInt8]) -> DecodedItem {
+    public static func userMessage(_ payload: [UInt8]) -> DecodedItem {
         guard let pair = try? KeyValuePair(protobuf: payload) else {
             return DecodedItem("user-message", [("bytes", .int(payload.count)), ("kv", .string("not a dskit KeyValuePair"))])
         }
         return DecodedItem("user-message (KV broadcast)", [], children: [kvPair(pair)])
     }
 
-    static func kvState(_ bytes: [UInt8]) -> DecodedItem {
+    /// A KV full state, pair by pair (the pairs before a bad one, and the error).
+    public static func kvState(_ bytes: [UInt8]) -> DecodedItem {
         guard !bytes.isEmpty else { return DecodedItem("user-state", [("bytes", .int(0))]) }
         let (state, failure) = KVState.decodePrefix(bytes)
         var fields: [(String, DecodedField)] = [("keys", .int(state.pairs.count)), ("bytes", .int(bytes.count))]
@@ -177,7 +201,8 @@ enum DecodedItems {
         return DecodedItem("kv-full-state", fields, children: state.pairs.map(kvPair))
     }
 
-    static func kvPair(_ pair: KeyValuePair) -> DecodedItem {
+    /// One KV pair with its decoded value.
+    public static func kvPair(_ pair: KeyValuePair) -> DecodedItem {
         var fields: [(String, DecodedField)] = [
             ("key", .quoted(pair.key)), ("codec", .string(pair.codec.rawValue)), ("value-bytes", .int(pair.value.count)),
             ("deleted", .bool(pair.deleted)),
@@ -189,7 +214,7 @@ enum DecodedItems {
     }
 
     /// A decoded KV value: the `value=` summary and one child per ring instance or beacon.
-    static func kvValue(_ value: KVValue) -> (DecodedField, [DecodedItem]) {
+    public static func kvValue(_ value: KVValue) -> (DecodedField, [DecodedItem]) {
         switch value {
         case .ring(let ring):
             let children = ring.instances.map { instance in
@@ -233,6 +258,6 @@ enum DecodedItems {
     }
 
     static func rfc3339(_ date: Date) -> String {
-        UnixTime.rfc3339(Int64(date.timeIntervalSince1970.rounded(.down)))
+        ReportJSON.rfc3339(date)
     }
 }
