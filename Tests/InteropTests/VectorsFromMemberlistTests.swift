@@ -9,15 +9,21 @@ private struct VectorRun: Sendable {
     let directory: URL?
     let failure: String?
 
-    static let shared: VectorRun = {
+    /// The one run, started by the first test that asks and awaited by the rest (it takes a while: no test
+    /// thread waits for it).
+    private static let run = Task<VectorRun, Never> {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpeer-vectors-\(UUID().uuidString)")
         do {
-            try GoPeer.writeVectors(to: directory)
+            try await GoPeer.writeVectors(to: directory)
             return VectorRun(directory: directory, failure: nil)
         } catch {
             return VectorRun(directory: nil, failure: "\(error)")
         }
-    }()
+    }
+
+    static var shared: VectorRun {
+        get async { await run.value }
+    }
 
     func sidecars(variant: String) throws -> [(VectorSidecar, [UInt8])] {
         guard let directory else { throw FixtureError.failed(failure ?? "no vectors") }
@@ -56,8 +62,8 @@ private let capturedVariants = ["plain", "lzw", "aes128-v1", "aes256-v0-lzw", "a
 )
 struct VectorsFromMemberlistTests {
     @Test("every variant provoked every message kind it can, and Go read every payload it recorded")
-    func everyKindProvoked() throws {
-        let summaries = try VectorRun.shared.summaries()
+    func everyKindProvoked() async throws {
+        let summaries = try await VectorRun.shared.summaries()
         #expect(summaries.map(\.variant).sorted() == capturedVariants.sorted())
         for summary in summaries {
             #expect(summary.missing.isEmpty, "\(summary.variant) never produced \(summary.missing)")
@@ -74,8 +80,8 @@ struct VectorsFromMemberlistTests {
     }
 
     @Test("Swift decodes each packet as Go does and re-encodes it byte for byte", arguments: capturedVariants)
-    func packets(variant: String) throws {
-        let vectors = try VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "packet" }
+    func packets(variant: String) async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "packet" }
         #expect(vectors.count > 10)
         var problems: [String] = []
         for (sidecar, bytes) in vectors {
@@ -85,8 +91,8 @@ struct VectorsFromMemberlistTests {
     }
 
     @Test("Swift decodes each stream as Go does and re-encodes it byte for byte", arguments: capturedVariants)
-    func streams(variant: String) throws {
-        let vectors = try VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "stream" }
+    func streams(variant: String) async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "stream" }
         let types = Set(vectors.compactMap { $0.0.stream?.type })
         #expect(types.isSuperset(of: ["pushPull", "user", "ping", "ack", "err"]), "stream kinds: \(types)")
         var problems: [String] = []
@@ -110,8 +116,8 @@ struct VectorsFromMemberlistTests {
     }
 
     @Test("bodies go-msgpack encodes from memberlist's structs decode and re-encode byte for byte")
-    func encodedBodies() throws {
-        let vectors = try VectorRun.shared.sidecars(variant: "encoded")
+    func encodedBodies() async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: "encoded")
         #expect(vectors.count == 10)
         for (sidecar, bytes) in vectors {
             #expect(sidecar.source == "go-msgpack 0.5.5")
