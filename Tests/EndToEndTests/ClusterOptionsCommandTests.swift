@@ -39,7 +39,9 @@ struct ClusterOptionsCommandTests {
     func configFileSeeds() async throws {
         try await withFixtures { fixtures in
             let peer = try await fixtures.goPeer(name: "from-config")
-            let refused = try LoopbackSocket.freePort(.tcp)
+            let refusedSocket = try LoopbackSocket.refusing()
+            defer { refusedSocket.close() }
+            let refused = refusedSocket.port
             let config = try Self.temporaryFile("loki.yaml", """
                 server:
                   http_listen_port: 3100
@@ -308,7 +310,9 @@ struct ClusterOptionsCommandTests {
     func goBooleansAndLists() async throws {
         try await withFixtures { fixtures in
             let peer = try await fixtures.dskitPeer(name: "plain-0")
-            let refused = try LoopbackSocket.freePort(.tcp)
+            let refusedSocket = try LoopbackSocket.refusing()
+            defer { refusedSocket.close() }
+            let refused = refusedSocket.port
             let config = try Self.temporaryFile(
                 "tls.yaml", "memberlist:\n  join_members: \(peer.address)\n  tls_enabled: true\n")
             let tls = try await RingctlBinary.run(["members", "--config.file", config, "--timeout", "2s"])

@@ -67,7 +67,9 @@ struct MembersCommandTests {
         // fourth starts about when the budget ends: which of the two it reports is not asserted.
         let silent = try (0..<5).map { _ in try LoopbackSocket(.tcp) }
         defer { silent.forEach { $0.close() } }
-        let refused = try LoopbackSocket.freePort(.tcp)
+        let refusedSocket = try LoopbackSocket.refusing()
+        defer { refusedSocket.close() }
+        let refused = refusedSocket.port
         let result = try await RingctlBinary.run(
             ["members", "-j", "127.0.0.1:\(refused)"] + silent.flatMap { ["-j", "127.0.0.1:\($0.port)"] }
                 + ["--timeout", "3s"])
@@ -215,7 +217,9 @@ struct MembersCommandTests {
     func failingResolvedSeeds() async throws {
         let closing = try LoopbackResponder(reply: [])
         defer { closing.close() }
-        let refused = try LoopbackSocket.freePort(.tcp)
+        let refusedSocket = try LoopbackSocket.refusing()
+        defer { refusedSocket.close() }
+        let refused = refusedSocket.port
         try await withFixtures { fixtures in
             let dns = try await fixtures.dnsmasq(records: [
                 "srv-host=_memberlist._tcp.ring.test,node-1.ring.test,\(closing.port),10,5",

@@ -27,7 +27,11 @@ struct TLSClusterCommandTests {
     static func cluster(in fixtures: Fixtures, _ certificates: TestCertificates) async throws -> [GoPeer] {
         let flags = [
             "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
-            "--tls-ca", certificates.caCertificate, "--probe-interval", "100ms",
+            "--tls-ca", certificates.caCertificate,
+            // A probe fails when its ack is later than the interval (memberlist's ack handler expires then, whatever
+            // the probe timeout): 500ms, generous for a TLS handshake on a loaded machine, yet several probes of
+            // ringctl per --observe run.
+            "--probe-interval", "500ms", "--probe-timeout", "450ms",
         ]
         return try await fixtures.dskitCluster(label: label, names: ["tls-a", "tls-b", "tls-c"], [flags, flags, flags])
     }
@@ -80,7 +84,7 @@ struct TLSClusterCommandTests {
             let result = try await Self.run(
                 ["members", "--tls", "--tls-ca-path", certificates.caCertificate,
                  "--tls-cert-path", certificates.serverCertificate, "--tls-key-path", certificates.serverKey,
-                 "--observe", "2s", "--bind-addr", "127.0.0.1", "--node-name", name, "-o", "json"],
+                 "--observe", "3s", "--bind-addr", "127.0.0.1", "--node-name", name, "-o", "json"],
                 seed: peers[0])
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let report = try JSONDecoder().decode(Report.self, from: result.stdoutData)
@@ -107,7 +111,7 @@ struct TLSClusterCommandTests {
                 address = node.address.hostPort(node.port)
             }
             // The peers' own account of reaching us: when our listener does not speak TLS, every ping, gossip and
-            // push/pull to us fails with EOF (dozens of lines in 2 s, yet memberlist 0.2.2 does not suspect a node
+            // push/pull to us fails with EOF (several lines in 3 s, yet memberlist 0.2.2 does not suspect a node
             // on a send error, so the states above cannot show it). A probe racing our shutdown may add one.
             let failures = peers.flatMap { peer in
                 peer.stderr.split(separator: "\n").filter { line in

@@ -12,7 +12,8 @@ import TestSupport
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct MembersPeekTests {
-    static let configuration = PeekConfiguration(transport: .memberlist, timeout: .seconds(5))
+    // Generous: it bounds the whole seed search, which waits for a core when tests run in parallel.
+    static let configuration = PeekConfiguration(transport: .memberlist, timeout: .seconds(30))
 
     @Test("dskit node meta from a real peer shows as role and zone; other meta as none")
     func nodeMeta() async throws {
@@ -41,7 +42,9 @@ struct MembersPeekTests {
                 "srv-host=_memberlist._tcp.ring.test,node-1.ring.test,\(peer.port),10,5",
                 "host-record=node-1.ring.test,127.0.0.1",
             ])
-            let refused = try LoopbackSocket.freePort(.tcp)
+            let refusedSocket = try LoopbackSocket.refusing()
+            defer { refusedSocket.close() }
+            let refused = refusedSocket.port
             let seeds = Seeds(
                 ["127.0.0.1:\(refused)", "dns+missing.ring.test:7946", "dnssrv+_memberlist._tcp.ring.test"],
                 resolver: ResolverConfiguration(servers: [dns.server], timeout: .seconds(2), tries: 2))
@@ -55,7 +58,9 @@ struct MembersPeekTests {
     func everySeedFails() async throws {
         try await withFixtures { fixtures in
             let dns = try await fixtures.dnsmasq(records: [])
-            let refused = try LoopbackSocket.freePort(.tcp)
+            let refusedSocket = try LoopbackSocket.refusing()
+            defer { refusedSocket.close() }
+            let refused = refusedSocket.port
             let seeds = Seeds(
                 ["127.0.0.1:\(refused)", "dns+missing.ring.test:7946"],
                 resolver: ResolverConfiguration(servers: [dns.server], timeout: .seconds(2), tries: 2))

@@ -19,7 +19,9 @@ struct ObserverDskitInteropTests {
     static let label = "observer-interop"
 
     static func cluster(in fixtures: Fixtures, _ extra: [String] = []) async throws -> [GoPeer] {
-        let fast = ["--probe-interval", "100ms", "--heartbeat-period", "200ms"] + extra
+        // Probes every second (an ack later than the interval fails the probe, whatever the timeout): often enough
+        // to catch an observer that does not answer, lenient enough for one that waits for a core.
+        let fast = ["--probe-interval", "1s", "--probe-timeout", "900ms", "--heartbeat-period", "200ms"] + extra
         let first = try await fixtures.dskitPeer(name: "peer-a", label: label, zone: "zone-a", fast)
         return [
             first,
@@ -49,9 +51,7 @@ struct ObserverDskitInteropTests {
             let outcome = try await Observation.run(request) { session, joined in
                 #expect(joined.nodes.count == 3)
                 #expect(try KVState(fullState: joined.userState)["ring"] != nil)
-                try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
-                    peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
-                }
+                try await GoPeer.waitForAll(peers, toList: name)
                 // Collect events until a periodic push/pull has brought the ring with its three instances (mlpeer's
                 // KV delegate spreads the ring by push/pull only: it queues no broadcasts); the deadline bounds a
                 // hang, what was seen by then is checked below.
@@ -69,9 +69,9 @@ struct ObserverDskitInteropTests {
                     }
                     return (pushPulls, translator.kv)
                 }
-                // Stay joined until every peer has probed us (and had our ack) a few times.
-                try await eventually("every peer to have probed \(name) three times", deadline: .seconds(30)) {
-                    peers.allSatisfy { ($0.status()?.probesAcked?[name] ?? 0) >= 3 }
+                // Stay joined until every peer has probed us (and had our ack) twice.
+                try await eventually("every peer to have probed \(name) twice", deadline: .seconds(30)) {
+                    peers.allSatisfy { ($0.status()?.probesAcked?[name] ?? 0) >= 2 }
                 }
                 #expect(pushPulls > 0, "no peer pushed its KV state to the observer")
                 let ring = try RingDescription(pair: try #require(kv.pairs["ring"]))
@@ -138,9 +138,7 @@ struct ObserverDskitInteropTests {
                     joinRing.instances.map { ($0.id, $0.heartbeatTimestamp) }, uniquingKeysWith: { first, _ in first })
                 // memberlist gossips only to members it knows: wait until the observer's alive has reached every peer
                 // (its spread is the transient-join test's subject; the session buffers events meanwhile).
-                try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
-                    peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
-                }
+                try await GoPeer.waitForAll(peers, toList: name)
 
                 let seen = await collecting(within: .seconds(30)) {
                     var seen = Seen()

@@ -21,10 +21,12 @@ struct ObserverInteropTests {
         }
     }
 
-    /// Three peers that probe every 100 ms (so an observer that did not answer would be suspected at once),
-    /// logging to stderr.
+    /// Three peers that probe every second (an observer that did not answer would be suspected within seconds),
+    /// logging to stderr. Not faster: a probe fails when its ack is later than the interval (memberlist's ack
+    /// handler expires then, whatever the probe timeout), and an observer that answers but waits for a core
+    /// (tests in parallel on a loaded machine) must not be taken for one that does not.
     static func cluster(in fixtures: Fixtures, key: Bool) async throws -> [GoPeer] {
-        let common = ["--probe-interval", "100ms", "--verbose"] + (key ? ["--key", keyHex] : [])
+        let common = ["--probe-interval", "1s", "--probe-timeout", "900ms", "--verbose"] + (key ? ["--key", keyHex] : [])
         let first = try await fixtures.goPeer(name: "node-1", common)
         let second = try await fixtures.goPeer(name: "node-2", common + ["--join", "127.0.0.1:\(first.port)"])
         let third = try await fixtures.goPeer(name: "node-3", common + ["--join", "127.0.0.1:\(first.port)"])
@@ -53,13 +55,11 @@ struct ObserverInteropTests {
         let request = ObserveRequest(seeds: Seeds(["127.0.0.1:\(peers[0].port)"]), configuration: configuration)
         let outcome = try await Observation.run(request) { session, joined in
             #expect(joined.peer == "127.0.0.1:\(peers[0].port)")
-            try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
-                peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
-            }
-            // Stay joined until every peer has probed us (and had our ack) five times: each probes a member every
-            // 100 ms, so an observer that did not answer would be suspected meanwhile.
-            try await eventually("every peer to have probed \(name) five times", deadline: .seconds(30)) {
-                peers.allSatisfy { ($0.status()?.probesAcked?[name] ?? 0) >= 5 }
+            try await GoPeer.waitForAll(peers, toList: name)
+            // Stay joined until every peer has probed us (and had our ack) three times: an observer that did not
+            // answer would be suspected meanwhile.
+            try await eventually("every peer to have probed \(name) three times", deadline: .seconds(30)) {
+                peers.allSatisfy { ($0.status()?.probesAcked?[name] ?? 0) >= 3 }
             }
             let snapshot = await session.snapshot()
             #expect(snapshot.members.map(\.name) == ["node-1", "node-2", "node-3"])

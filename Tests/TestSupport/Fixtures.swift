@@ -7,10 +7,37 @@ import Synchronization
 /// Start children through it (`process`, `goPeer`, `dskitPeer`, `standardCluster`, `dskitCluster`, `dnsmasq`)
 /// inside `withFixtures { fixtures in ... }`, or use one of the single-fixture scopes (`withGoPeer`,
 /// `withGoCluster`, `withDskitCluster`, `withDnsmasq`).
+///
+/// At most `GoSlots.limit` scopes run Go peers at once (a scope takes a slot when it starts its first peer and
+/// gives it back when it ends; a scope nested in one that holds a slot shares it): when a whole suite runs in
+/// parallel, every test that needs a cluster would otherwise start its peers in the same second, as soon as the
+/// one mlpeer build is done, and on a small machine the load makes real peers miss their probe deadlines.
 public final class Fixtures: Sendable {
     private let children = Mutex<[ChildProcess]>([])
+    private let holdsSlot = Mutex(false)
+    private let parent: Fixtures?
 
-    init() {}
+    /// The innermost scope of the running task.
+    @TaskLocal static var current: Fixtures?
+
+    init(parent: Fixtures?) {
+        self.parent = parent
+    }
+
+    /// Takes a Go slot for this scope unless it or an enclosing scope already holds one.
+    func takeGoSlot() async {
+        var scope: Fixtures? = self
+        while let each = scope {
+            if each.holdsSlot.withLock({ $0 }) { return }
+            scope = each.parent
+        }
+        await GoSlots.shared.acquire()
+        let extra = holdsSlot.withLock { held in
+            defer { held = true }
+            return held
+        }
+        if extra { await GoSlots.shared.release() }
+    }
 
     /// Every child started in this scope so far (stopped ones included).
     public var processes: [ChildProcess] { children.withLock { $0 } }
@@ -60,11 +87,42 @@ public final class Fixtures: Sendable {
         try await Dnsmasq.start(localDomains: localDomains, records: records, in: self)
     }
 
-    /// Kills every child and waits until each is reaped (also in a cancelled task).
+    /// Kills every child and waits until each is reaped (also in a cancelled task), then gives back the slot.
     func stopAll() async {
         let all = children.withLock { $0 }
         await withTaskGroup(of: Void.self) { group in
             for child in all { group.addTask { await child.stop() } }
+        }
+        let held = holdsSlot.withLock { held in
+            defer { held = false }
+            return held
+        }
+        if held { await GoSlots.shared.release() }
+    }
+}
+
+/// How many fixture scopes may run Go peers at once (see `Fixtures`).
+actor GoSlots {
+    /// Four: a few clusters side by side keep a 2-core machine busy without starving any peer.
+    static let limit = 4
+    static let shared = GoSlots()
+
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if inUse < Self.limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()  // the slot passes on as it is
         }
     }
 }
@@ -74,9 +132,9 @@ public final class Fixtures: Sendable {
 public func withFixtures<Value>(
     isolation: isolated (any Actor)? = #isolation, _ body: (Fixtures) async throws -> Value
 ) async throws -> Value {
-    let fixtures = Fixtures()
+    let fixtures = Fixtures(parent: Fixtures.current)
     do {
-        let value = try await body(fixtures)
+        let value = try await Fixtures.$current.withValue(fixtures) { try await body(fixtures) }
         await fixtures.stopAll()
         return value
     } catch {

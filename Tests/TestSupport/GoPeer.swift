@@ -71,10 +71,12 @@ public final class GoPeer: Sendable {
 
     /// Starts `mlpeer serve` with `arguments` in `fixtures` and waits for its `READY 127.0.0.1:PORT` line.
     static func start(name: String, _ arguments: [String], in fixtures: Fixtures) async throws -> GoPeer {
+        let binary = try await binary()
+        await fixtures.takeGoSlot()
         let statusPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("mlpeer-status-\(UUID().uuidString).json").path
         let process = try fixtures.process(
-            try await binary(), ["serve", "--name", name, "--status", statusPath] + arguments)
+            binary, ["serve", "--name", name, "--status", statusPath] + arguments)
         var port: UInt16?
         do {
             // Generous: under a parallel run a Go start-up can wait seconds for a core.
@@ -122,6 +124,26 @@ public final class GoPeer: Sendable {
             throw FixtureError.failed("\(error); last status: \(String(describing: last)); stderr: \(process.stderr)")
         }
         return last!
+    }
+
+    /// Waits until every one of `peers` lists `name` in `state`; the failure shows how each peer lists it and
+    /// the lines of its log that name it.
+    public static func waitForAll(
+        _ peers: [GoPeer], toList name: String, as state: String = "alive", deadline: Duration = .seconds(30)
+    ) async throws {
+        do {
+            try await eventually("every peer to list \(name) \(state)", deadline: deadline) {
+                peers.allSatisfy { $0.status()?.member(name)?.state == state }
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let views = peers.map { peer in
+                let log = peer.stderr.split(separator: "\n").filter { $0.contains(name) }.suffix(6)
+                return "\(peer.name) lists it \(peer.status()?.member(name)?.state ?? "not at all"), log: \(Array(log))"
+            }
+            throw FixtureError.failed("\(error); " + views.joined(separator: "; "))
+        }
     }
 
     /// Starts a dskit-shaped node: dskit's TCP-only transport, the KV delegate holding ring key "ring" with this

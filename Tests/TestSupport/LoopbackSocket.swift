@@ -13,8 +13,9 @@ public final class LoopbackSocket: @unchecked Sendable {
 
     public enum Kind { case udp, tcp }
 
-    /// Binds (and for TCP listens, with a backlog it never accepts from) on 127.0.0.1:0.
-    public init(_ kind: Kind) throws {
+    /// Binds (and for TCP listens, with a backlog it never accepts from, unless `listening` is false) on
+    /// 127.0.0.1:0.
+    public init(_ kind: Kind, listening: Bool = true) throws {
         let fd = socket(AF_INET, kind == .udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FixtureError.failed("socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
@@ -25,7 +26,7 @@ public final class LoopbackSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { throw FixtureError.failed("bind(): \(String(cString: strerror(errno)))") }
-        if kind == .tcp { _ = listen(fd, 16) }
+        if kind == .tcp && listening { _ = listen(fd, 16) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -34,7 +35,15 @@ public final class LoopbackSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    /// A port that was free a moment ago (the socket is closed again at once).
+    /// A TCP port that refuses every connection for as long as the returned socket stays open: bound, never
+    /// listening, so the kernel answers a SYN with a reset, and no other test can take the port meanwhile (which
+    /// `freePort` cannot promise when tests run in parallel).
+    public static func refusing() throws -> LoopbackSocket {
+        try LoopbackSocket(.tcp, listening: false)
+    }
+
+    /// A port that was free a moment ago (the socket is closed again at once): another test may take it at any
+    /// time, so never rely on it staying closed (use `refusing()` for a port that refuses).
     public static func freePort(_ kind: Kind = .udp) throws -> UInt16 {
         let socket = try LoopbackSocket(kind)
         socket.close()
