@@ -8,8 +8,8 @@ import Synchronization
 /// inside `withFixtures { fixtures in ... }`, or use one of the single-fixture scopes (`withGoPeer`,
 /// `withGoCluster`, `withDskitCluster`, `withDnsmasq`).
 ///
-/// At most `GoSlots.limit` scopes run Go peers at once (a scope takes a slot when it starts its first peer and
-/// gives it back when it ends; a scope nested in one that holds a slot shares it): when a whole suite runs in
+/// At most `Slots.goScopes.limit` scopes run Go peers at once (a scope takes a slot when it starts its first peer
+/// and gives it back when it ends; a scope nested in one that holds a slot shares it): when a whole suite runs in
 /// parallel, every test that needs a cluster would otherwise start its peers in the same second, as soon as the
 /// one mlpeer build is done, and on a small machine the load makes real peers miss their probe deadlines.
 public final class Fixtures: Sendable {
@@ -31,12 +31,12 @@ public final class Fixtures: Sendable {
             if each.holdsSlot.withLock({ $0 }) { return }
             scope = each.parent
         }
-        await GoSlots.shared.acquire()
+        await Slots.goScopes.acquire()
         let extra = holdsSlot.withLock { held in
             defer { held = true }
             return held
         }
-        if extra { await GoSlots.shared.release() }
+        if extra { await Slots.goScopes.release() }
     }
 
     /// Every child started in this scope so far (stopped ones included).
@@ -97,21 +97,29 @@ public final class Fixtures: Sendable {
             defer { held = false }
             return held
         }
-        if held { await GoSlots.shared.release() }
+        if held { await Slots.goScopes.release() }
     }
 }
 
-/// How many fixture scopes may run Go peers at once (see `Fixtures`).
-actor GoSlots {
-    /// Four: a few clusters side by side keep a 2-core machine busy without starving any peer.
-    static let limit = 4
-    static let shared = GoSlots()
+/// A counting semaphore for heavy fixtures: how many may run at once when the suite runs in parallel.
+actor Slots {
+    /// Fixture scopes running Go peers (see `Fixtures`). Four: a few clusters side by side keep a 2-core machine
+    /// busy without starving any peer.
+    static let goScopes = Slots(limit: 4)
+    /// `RingctlBinary.run` children. Four: at start-up a parallel run would otherwise spawn a binary for nearly
+    /// every test at once, and the machine stays saturated for seconds, past in-process deadlines.
+    static let binaryRuns = Slots(limit: 4)
 
+    let limit: Int
     private var inUse = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
+    init(limit: Int) {
+        self.limit = limit
+    }
+
     func acquire() async {
-        if inUse < Self.limit {
+        if inUse < limit {
             inUse += 1
             return
         }

@@ -41,10 +41,18 @@ public enum RingctlBinary {
             stdinPath = file.path
         }
         defer { if let stdinPath { try? FileManager.default.removeItem(atPath: stdinPath) } }
-        let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
-        defer { process.cleanUp() }
-        let status = try await process.wait(deadline: deadline)
-        let data = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
-        return Result(status: status, stdout: process.stdout, stderr: process.stderr, stdoutData: data)
+        // A slot first (see `Slots.binaryRuns`); the deadline counts from the start of the run.
+        await Slots.binaryRuns.acquire()
+        do {
+            let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
+            defer { process.cleanUp() }
+            let status = try await process.wait(deadline: deadline)
+            await Slots.binaryRuns.release()
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
+            return Result(status: status, stdout: process.stdout, stderr: process.stderr, stdoutData: data)
+        } catch {
+            await Slots.binaryRuns.release()
+            throw error
+        }
     }
 }
