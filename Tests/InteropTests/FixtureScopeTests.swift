@@ -77,6 +77,19 @@ struct FixtureScopeTests {
         #expect(try await killed.wait(deadline: .seconds(60)) == 128 + SIGTERM)
     }
 
+    @Test("a child inherits no descriptor of the test process beyond stdin, stdout and stderr")
+    func noInheritedDescriptors() async throws {
+        let socket = try LoopbackSocket(.tcp)
+        defer { socket.close() }
+        let child = try ChildProcess("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        defer { child.cleanUp() }
+        #expect(try await child.wait(deadline: .seconds(60)) == 0)
+        let descriptors = child.stdout.split(separator: "\n").compactMap { Int32($0) }
+        #expect(descriptors.contains(2), "\(descriptors)")
+        #expect(!descriptors.contains(socket.descriptor), "\(descriptors)")
+        #expect(descriptors.allSatisfy { $0 <= 2 || $0 >= 10 }, "\(descriptors)")  // dash may keep 10 for itself
+    }
+
     @Test(
         "a Go cluster whose body throws: all three peers are stopped and reaped",
         .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)"))

@@ -5,7 +5,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// A child process started with posix_spawn, with a clean signal mask, its output in files, stopped by PID.
+/// A child process started with posix_spawn, with a clean signal mask, no descriptor of ours but its stdin,
+/// stdout (a file) and stderr (a file), stopped by PID.
 ///
 /// Foundation's Process is not used: on Linux it reaps children on one thread with a blocking wait, so two
 /// live children (a dnsmasq per suite and one per test) deadlock `waitUntilExit`, and children spawned from
@@ -35,6 +36,12 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else: tests run in parallel, so a child spawned now would otherwise inherit whatever another test
+        // has open at this moment (a connection a LoopbackResponder is about to close, a listener), and keep the
+        // peer of that connection from seeing the close until the child exits.
+        guard Self.addCloseFrom(&actions, 3) == 0 else {
+            throw FixtureError.failed("posix_spawn_file_actions_addclosefrom_np failed")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -75,6 +82,17 @@ public final class ChildProcess: Sendable {
             exitState.finish(code)
         }
     }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), which its headers declare only for _GNU_SOURCE,
+    /// so Swift does not import it.
+    private static let addCloseFrom: AddCloseFrom = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed (posix_spawn_file_actions_addclosefrom_np)")
+        }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     /// The exit status if the process has ended and been reaped (128+signal when killed), nil while it runs.
     /// Never blocks.
