@@ -153,8 +153,9 @@ struct ResolverTests {
 
     @Test("a closed port is reported as connection refused")
     func closedPort() async throws {
-        let port = try LoopbackSocket.freePort(.udp)
-        let report = try await resolve(["dnssrv+_memberlist._tcp.ring.test"], server: "127.0.0.1:\(port)")
+        let closed = try LoopbackSocket.refusing(.udp)
+        defer { closed.close() }
+        let report = try await resolve(["dnssrv+_memberlist._tcp.ring.test"], server: "127.0.0.1:\(closed.port)")
         guard case .queryFailed(_, _, _, let status) = report.resolutions.first?.error else {
             Issue.record("expected a failure, got \(report)")
             return

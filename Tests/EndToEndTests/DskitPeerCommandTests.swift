@@ -6,7 +6,6 @@ import TestSupport
 /// --transport dskit) in one labelled cluster, one of them started with its heartbeat frozen.
 @Suite(
     "ringctl ring / kv get / lag against dskit-shaped Go peers (the binary)",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct DskitPeerCommandTests {

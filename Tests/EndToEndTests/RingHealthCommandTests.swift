@@ -8,7 +8,6 @@ import TestSupport
 /// against heartbeats the peers really wrote, so nothing depends on the clock while the test runs.
 @Suite(
     "ringctl ring --check, warnings and lag verdicts on real dskit-shaped peers (the binary)",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct RingHealthCommandTests {

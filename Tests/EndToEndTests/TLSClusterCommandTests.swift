@@ -8,7 +8,6 @@ import TestSupport
 /// cluster label: the peek and the transient join over TLS, and the mistakes an SRE makes with certificates.
 @Suite(
     "ringctl over TLS against dskit-shaped Go peers (the binary)",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct TLSClusterCommandTests {

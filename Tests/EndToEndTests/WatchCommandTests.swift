@@ -12,7 +12,6 @@ import Glibc
 /// 0.2.2 peers: event lines, the graceful leave on SIGTERM and at the end of --observe.
 @Suite(
     "ringctl watch / members --observe (the binary)",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct WatchCommandTests {

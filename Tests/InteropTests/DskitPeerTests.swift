@@ -10,7 +10,6 @@ import TestSupport
 /// framing, a cluster label, dskit node meta and a KV store holding a ring that the peers heartbeat and merge.
 @Suite(
     "ringctl reads dskit-shaped Go peers",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct DskitPeerTests {

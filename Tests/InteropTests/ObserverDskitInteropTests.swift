@@ -12,7 +12,6 @@ import TestSupport
 /// after the leave.
 @Suite(
     "Observer against dskit-shaped peers",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct ObserverDskitInteropTests {

@@ -9,7 +9,6 @@ import TestSupport
 /// packets, TCP streams): the peers see ringctl alive, never suspect it, and after the leave show it as left.
 @Suite(
     "Observer against real memberlist peers",
-    .serialized,
     .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
 )
 struct ObserverInteropTests {

@@ -34,7 +34,8 @@ public final class Dnsmasq: Sendable {
         try (lines.joined(separator: "\n") + "\n").write(to: config, atomically: true, encoding: .utf8)
 
         var lastError = ""
-        // A free port can be taken by another test between our probe and dnsmasq's bind: try a few.
+        // A free port can be taken by another test (another dnsmasq) between our probe and dnsmasq's bind: try a
+        // few.
         for _ in 0..<5 {
             let port = try LoopbackSocket.freePort(.udp)
             let process = try fixtures.process(Self.executable, [
@@ -43,9 +44,11 @@ public final class Dnsmasq: Sendable {
                 "--log-facility=-", "--user=", "--group=",
             ])
             do {
+                // "started" comes once its sockets are bound (a busy port ends it with "failed to create listening
+                // socket" instead): so the port is ours, not another test's dnsmasq that took it first.
                 try await eventually("dnsmasq to listen on 127.0.0.1:\(port)", deadline: .seconds(30)) {
                     guard process.isRunning else { throw FixtureError.failed("dnsmasq exited") }
-                    return LoopbackSocket.isInUse(port, .udp)
+                    return process.stderr.contains("started, version")
                 }
                 return Dnsmasq(port: port, process: process, configFile: config)
             } catch is CancellationError {

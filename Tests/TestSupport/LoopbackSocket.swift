@@ -35,11 +35,28 @@ public final class LoopbackSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    /// A TCP port that refuses every connection for as long as the returned socket stays open: bound, never
-    /// listening, so the kernel answers a SYN with a reset, and no other test can take the port meanwhile (which
-    /// `freePort` cannot promise when tests run in parallel).
-    public static func refusing() throws -> LoopbackSocket {
-        try LoopbackSocket(.tcp, listening: false)
+    /// A port that refuses everything for as long as the returned socket stays open, and that no other test can
+    /// take meanwhile (which `freePort` cannot promise when tests run in parallel). TCP: bound, never listening,
+    /// so the kernel answers a SYN with a reset. UDP: bound and connected to 127.0.0.1:1, so a datagram from
+    /// anywhere else matches no socket and the kernel answers it with port unreachable (ECONNREFUSED).
+    public static func refusing(_ kind: Kind = .tcp) throws -> LoopbackSocket {
+        let socket = try LoopbackSocket(kind, listening: false)
+        if kind == .udp {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(1).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else {
+                socket.close()
+                throw FixtureError.failed("connect(): \(String(cString: strerror(errno)))")
+            }
+        }
+        return socket
     }
 
     /// A port that was free a moment ago (the socket is closed again at once): another test may take it at any
