@@ -46,7 +46,9 @@ struct WatchCommandTests {
     }
 
     static func cluster(in fixtures: Fixtures) async throws -> [GoPeer] {
-        try await fixtures.standardCluster(["--probe-interval", "100ms"])
+        // Probes every second: an ack later than the interval fails a probe whatever the timeout, and a watch that
+        // answers but waits for a core (tests in parallel) must not be declared dead and cut off from gossip.
+        try await fixtures.standardCluster(["--probe-interval", "1s", "--probe-timeout", "900ms"])
     }
 
     /// What each peer's push/pull says about `name` (the status file cannot tell left from dead; this can).
@@ -69,7 +71,7 @@ struct WatchCommandTests {
                 "watch", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--bind-addr", "127.0.0.1",
                 "--node-name", name, "-o", "json",
             ])
-            try await eventually("every peer to list \(name) alive", deadline: .seconds(20)) {
+            try await eventually("every peer to list \(name) alive", deadline: .seconds(30)) {
                 if let status = watch.poll() { throw FixtureError.failed("watch exited with \(status): \(watch.stderr)") }
                 return peers.allSatisfy { $0.status()?.member(name)?.state == "alive" }
             }
@@ -104,12 +106,12 @@ struct WatchCommandTests {
                 "watch", "--transport", "memberlist", "-j", "127.0.0.1:\(peers[0].port)", "--bind-addr", "127.0.0.1",
                 "--node-name", name,
             ])
-            try await eventually("watch to print the seed's three members", deadline: .seconds(20)) {
+            try await eventually("watch to print the seed's three members", deadline: .seconds(30)) {
                 if let status = watch.poll() { throw FixtureError.failed("watch exited with \(status): \(watch.stderr)") }
                 return watch.stdout.split(separator: "\n").filter { $0.contains("  present ") }.count == 3
             }
             _ = try await fixtures.goPeer(name: "node-4", ["--join", "127.0.0.1:\(peers[0].port)"])
-            try await eventually("watch to see node-4 join", deadline: .seconds(20)) {
+            try await eventually("watch to see node-4 join", deadline: .seconds(30)) {
                 watch.stdout.split(separator: "\n").contains { $0.contains("  joined ") && $0.contains("node-4") }
             }
             #expect(kill(watch.pid, SIGINT) == 0)
@@ -215,13 +217,13 @@ struct WatchCommandTests {
             // The join's connection is accepted by the kernel (backlog) and then waits for a reply that never comes:
             // signal once it is there.
             var dialled = 0
-            try await eventually("ringctl to dial the silent seed", deadline: .seconds(20)) {
+            try await eventually("ringctl to dial the silent seed", deadline: .seconds(30)) {
                 dialled += silent.pendingConnections()
                 return dialled > 0 || members.poll() != nil
             }
             #expect(members.poll() == nil, "exited early: \(members.stderr)")
             #expect(kill(members.pid, SIGINT) == 0)
-            try await eventually("members to exit after SIGINT", deadline: .seconds(20)) { members.poll() != nil }
+            try await eventually("members to exit after SIGINT", deadline: .seconds(30)) { members.poll() != nil }
             #expect(members.poll() == 130, "stderr: \(members.stderr)")
             #expect(members.stderr.contains("ringctl: interrupted"), "\(members.stderr)")
             #expect(!members.stderr.contains("no seed answered"), "\(members.stderr)")
