@@ -22,27 +22,32 @@ enum RingZone {
     ]
 }
 
-@Suite("Resolver against a real dnsmasq", .serialized)
-final class ResolverTests {
-    let dns: Dnsmasq
-
-    init() throws {
-        dns = try Dnsmasq(records: RingZone.records)
+// Not serialized: every test starts its own dnsmasq on a free port, so tests share nothing.
+@Suite("Resolver against a real dnsmasq")
+struct ResolverTests {
+    /// Resolves `inputs` against `server`, or against a dnsmasq serving `RingZone.records` for the duration of
+    /// the call; returns the report and the server asked.
+    func resolveNamingServer(
+        _ inputs: [String], timeout: Duration = .seconds(2), tries: Int = 2, server: String? = nil
+    ) async throws -> (ResolutionReport, server: String) {
+        func resolve(at server: String) async throws -> (ResolutionReport, server: String) {
+            let configuration = ResolverConfiguration(servers: [server], timeout: timeout, tries: tries)
+            let addresses = try inputs.map { input throws(DiscoveryError) in try DiscoveryAddress(parsing: input) }
+            return (try await Resolver(configuration: configuration).resolve(addresses), server)
+        }
+        if let server { return try await resolve(at: server) }
+        return try await withDnsmasq(records: RingZone.records) { dns in try await resolve(at: dns.server) }
     }
-
-    deinit { dns.stop() }
 
     func resolve(_ inputs: [String], timeout: Duration = .seconds(2), tries: Int = 2, server: String? = nil)
         async throws -> ResolutionReport
     {
-        let configuration = ResolverConfiguration(servers: [server ?? dns.server], timeout: timeout, tries: tries)
-        let addresses = try inputs.map { input throws(DiscoveryError) in try DiscoveryAddress(parsing: input) }
-        return try await Resolver(configuration: configuration).resolve(addresses)
+        try await resolveNamingServer(inputs, timeout: timeout, tries: tries, server: server).0
     }
 
     @Test("dnssrv+ follows every SRV record to its A/AAAA records, sorted by priority then weight")
     func srv() async throws {
-        let report = try await resolve(["dnssrv+_memberlist._tcp.ring.test"])
+        let (report, server) = try await resolveNamingServer(["dnssrv+_memberlist._tcp.ring.test"])
         let resolution = try #require(report.resolutions.first)
         #expect(resolution.error == nil)
         #expect(resolution.targets.map(\.host) == [
@@ -53,7 +58,7 @@ final class ResolverTests {
         ])
         // A target that does not resolve is an empty answer for dskit, not an error.
         #expect(resolution.targets.last?.status == .nxdomain)
-        #expect(report.servers == [dns.server])
+        #expect(report.servers == [server])
     }
 
     @Test("dnssrvnoa+ returns the targets themselves with their ports, trailing dot included, as Go does")
@@ -115,7 +120,7 @@ final class ResolverTests {
 
     @Test("a server that refuses the name fails the address with REFUSED")
     func refused() async throws {
-        let report = try await resolve(["dnssrv+_memberlist._tcp.elsewhere.test"])
+        let (report, server) = try await resolveNamingServer(["dnssrv+_memberlist._tcp.elsewhere.test"])
         let error = try #require(report.resolutions.first?.error)
         guard case .queryFailed(let input, let query, let servers, let status) = error else {
             Issue.record("expected a query failure, got \(error)")
@@ -123,7 +128,7 @@ final class ResolverTests {
         }
         #expect(input == "dnssrv+_memberlist._tcp.elsewhere.test")
         #expect(query == DNSQuery(.srv, "_memberlist._tcp.elsewhere.test"))
-        #expect(servers == [dns.server])
+        #expect(servers == [server])
         #expect(status == .refused)
         #expect(error.description.contains("REFUSED"))
     }
@@ -148,8 +153,9 @@ final class ResolverTests {
 
     @Test("a closed port is reported as connection refused")
     func closedPort() async throws {
-        let port = try LoopbackSocket.freePort(.udp)
-        let report = try await resolve(["dnssrv+_memberlist._tcp.ring.test"], server: "127.0.0.1:\(port)")
+        let closed = try LoopbackSocket.refusing(.udp)
+        defer { closed.close() }
+        let report = try await resolve(["dnssrv+_memberlist._tcp.ring.test"], server: "127.0.0.1:\(closed.port)")
         guard case .queryFailed(_, _, _, let status) = report.resolutions.first?.error else {
             Issue.record("expected a failure, got \(report)")
             return
@@ -163,12 +169,13 @@ final class ResolverTests {
     func many() async throws {
         let names = (0..<1_000).map { "dns+n\($0).many.test:7946" }
         let records = (0..<1_000).map { "host-record=n\($0).many.test,127.1.\($0 / 250).\($0 % 250 + 1)" }
-        let zone = try Dnsmasq(localDomains: ["many.test"], records: records)
-        defer { zone.stop() }
-        let report = try await resolve(names, server: zone.server)
-        #expect(report.resolutions.count == 1_000)
-        for (index, resolution) in report.resolutions.enumerated() {
-            #expect(resolution.endpoints == ["127.1.\(index / 250).\(index % 250 + 1):7946"])
+        try await withFixtures { fixtures in
+            let zone = try await fixtures.dnsmasq(localDomains: ["many.test"], records: records)
+            let report = try await resolve(names, server: zone.server)
+            #expect(report.resolutions.count == 1_000)
+            for (index, resolution) in report.resolutions.enumerated() {
+                #expect(resolution.endpoints == ["127.1.\(index / 250).\(index % 250 + 1):7946"])
+            }
         }
     }
 }

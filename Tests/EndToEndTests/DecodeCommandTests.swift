@@ -11,8 +11,8 @@ struct DecodeCommandTests {
     }
 
     @Test("a dskit packet: sender, MD5, CRC, the compound's alive messages and KV broadcasts with their rings")
-    func packet() throws {
-        let result = try RingctlBinary.run(["decode", Self.capture("packet-compound-alive-kv.c2s.bin")])
+    func packet() async throws {
+        let result = try await RingctlBinary.run(["decode", Self.capture("packet-compound-alive-kv.c2s.bin")])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("dskit packet from=127.0.0.1:17946"))
         #expect(result.stdout.contains("md5=ok"))
@@ -24,22 +24,22 @@ struct DecodeCommandTests {
     }
 
     @Test("a labelled dskit stream and its reply: label, push/pull header, node states, the KV full state")
-    func stream() throws {
-        let dialer = try RingctlBinary.run(["decode", Self.capture("pushpull-periodic-label.c2s.bin")])
+    func stream() async throws {
+        let dialer = try await RingctlBinary.run(["decode", Self.capture("pushpull-periodic-label.c2s.bin")])
         #expect(dialer.status == 0)
         #expect(dialer.stdout.contains("label=\"realcluster\""))
         #expect(dialer.stdout.contains("push-pull join=false nodes=3 user-state-bytes=2088"))
         #expect(dialer.stdout.contains("ring of 3 instances"))
 
-        let reply = try RingctlBinary.run(["decode", Self.capture("pushpull-join-nolabel.s2c.bin")])
+        let reply = try await RingctlBinary.run(["decode", Self.capture("pushpull-join-nolabel.s2c.bin")])
         #expect(reply.status == 0)
         #expect(reply.stdout.hasPrefix("stream reply (listening side)"))
         #expect(reply.stdout.contains("push-pull join=true nodes=3"))
     }
 
     @Test("json: a tree of kinds, fields and children")
-    func json() throws {
-        let result = try RingctlBinary.run(["decode", "-o", "json", Self.capture("packet-ack.c2s.bin")])
+    func json() async throws {
+        let result = try await RingctlBinary.run(["decode", "-o", "json", Self.capture("packet-ack.c2s.bin")])
         #expect(result.status == 0)
         let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let frame = try #require(items.first)
@@ -60,8 +60,8 @@ struct DecodeCommandTests {
     }
 
     @Test("json: field values are JSON values (numbers, booleans, null, unquoted strings), not strings holding them")
-    func jsonValues() throws {
-        let result = try RingctlBinary.run(["decode", "-o", "json", Self.capture("pushpull-periodic-label.c2s.bin")])
+    func jsonValues() async throws {
+        let result = try await RingctlBinary.run(["decode", "-o", "json", Self.capture("pushpull-periodic-label.c2s.bin")])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let fields = Self.allFields(items)
@@ -85,17 +85,17 @@ struct DecodeCommandTests {
     }
 
     @Test("a ring value as /memberlist?downloadKey= saves it: decoded, pointing to ring --from-file; JSON carries the report")
-    func ringValue() throws {
+    func ringValue() async throws {
         let value = try RingCommandTests.realRingValue()
         let path = try RingCommandTests.write(value)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try RingctlBinary.run(["decode", path])
+        let result = try await RingctlBinary.run(["decode", path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.hasPrefix("kv-value codec=ringDesc value-bytes=\(value.count) value=ring of 3 instances\n"))
         #expect(result.stdout.contains("  instance id=\"peer-2\" state=ACTIVE address=127.0.0.1:18048 zone=zone-c tokens=128"))
         #expect(result.stderr.contains("ringctl ring --from-file \(path)"))
 
-        let json = try RingctlBinary.run(["decode", "-o", "json", "-"], input: Data(value))
+        let json = try await RingctlBinary.run(["decode", "-o", "json", "-"], input: Data(value))
         #expect(json.status == 0, "stderr: \(json.stderr)")
         let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let report = try #require(items.first?["report"] as? [String: Any])
@@ -103,28 +103,28 @@ struct DecodeCommandTests {
         #expect(report["check_passed"] is Bool)
 
         // --as value says so outright; --extract on it is not needed, the value is the file.
-        let forced = try RingctlBinary.run(["decode", "--as", "value", path])
+        let forced = try await RingctlBinary.run(["decode", "--as", "value", path])
         #expect(forced.stdout == result.stdout)
     }
 
     @Test("a KV full state (the push/pull user state) decodes pair by pair, and --extract takes a key from it")
-    func fullState() throws {
+    func fullState() async throws {
         let capture = try Data(contentsOf: URL(fileURLWithPath: Self.capture("pushpull-join-nolabel.c2s.bin")))
         let frame = try DskitFrame.decode(Array(capture))
         let state = try #require(frame.pushPullUserState)
         let path = try RingCommandTests.write(state)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try RingctlBinary.run(["decode", path])
+        let result = try await RingctlBinary.run(["decode", path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.hasPrefix("kv-full-state keys=1 bytes=\(state.count)\n"))
         #expect(result.stdout.contains("  kv-pair key=\"ring\" codec=ringDesc"))
-        let extracted = try RingctlBinary.run(["decode", "--extract", "ring", path])
+        let extracted = try await RingctlBinary.run(["decode", "--extract", "ring", path])
         #expect(Array(extracted.stdoutData) == (try RingCommandTests.realRingValue()))
     }
 
     @Test("bytes that are nothing: one line per attempt with its own reason, nothing repeated")
-    func attemptsOnePerLine() throws {
-        let garbage = try RingctlBinary.run(["decode", "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
+    func attemptsOnePerLine() async throws {
+        let garbage = try await RingctlBinary.run(["decode", "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
         #expect(garbage.status == 76)
         let lines = garbage.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == "ringctl: standard input (18 bytes) is not a dskit frame, a stream reply, a memberlist "
@@ -137,7 +137,7 @@ struct DecodeCommandTests {
 
         // Told what the bytes are, the one attempt is said the same way, with its hint.
         for kind in ["packet", "value", "state"] {
-            let forced = try RingctlBinary.run(["decode", "--as", kind, "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
+            let forced = try await RingctlBinary.run(["decode", "--as", kind, "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
             #expect(forced.status == 76, "\(kind): \(forced.stderr)")
             #expect(forced.stderr.split(separator: "\n").filter { $0.hasPrefix("  as ") }.count == 1, "\(forced.stderr)")
             #expect(forced.stderr.contains("  hint: "))
@@ -145,7 +145,7 @@ struct DecodeCommandTests {
     }
 
     @Test("--hex reads an xxd dump; --extract pipes a KV value into ring --from-file")
-    func hexAndExtract() throws {
+    func hexAndExtract() async throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.capture("packet-ack.c2s.bin")))
         // xxd's layout: offset, 16 bytes in groups of two, two spaces, an ASCII column (here one that looks like
         // hex, which must not be read as bytes).
@@ -157,28 +157,28 @@ struct DecodeCommandTests {
             }
             xxd += String(format: "%08x: ", start) + groups.joined(separator: " ") + "  ab cd\n"
         }
-        let fromHex = try RingctlBinary.run(["decode", "--hex", "-"], input: Data(xxd.utf8))
-        let fromBinary = try RingctlBinary.run(["decode", Self.capture("packet-ack.c2s.bin")])
+        let fromHex = try await RingctlBinary.run(["decode", "--hex", "-"], input: Data(xxd.utf8))
+        let fromBinary = try await RingctlBinary.run(["decode", Self.capture("packet-ack.c2s.bin")])
         #expect(fromHex.status == 0, "stderr: \(fromHex.stderr)")
         #expect(fromHex.stdout == fromBinary.stdout)
         #expect(fromHex.stdout.contains("ack seq=1"))
-        let notHex = try RingctlBinary.run(["decode", "--hex", "-"], input: Data("zz 01\n".utf8))
+        let notHex = try await RingctlBinary.run(["decode", "--hex", "-"], input: Data("zz 01\n".utf8))
         #expect(notHex.status == 64)
 
-        let extracted = try RingctlBinary.run(["decode", "--extract", "ring", Self.capture("pushpull-join-nolabel.c2s.bin")])
+        let extracted = try await RingctlBinary.run(["decode", "--extract", "ring", Self.capture("pushpull-join-nolabel.c2s.bin")])
         #expect(extracted.status == 0)
-        let ring = try RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"], input: extracted.stdoutData)
+        let ring = try await RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"], input: extracted.stdoutData)
         #expect(ring.status == 0, "stderr: \(ring.stderr)")
         #expect(ring.stdout.contains("\"peer-2\""))
 
-        let missingKey = try RingctlBinary.run(["decode", "--extract", "nope", Self.capture("pushpull-join-nolabel.c2s.bin")])
+        let missingKey = try await RingctlBinary.run(["decode", "--extract", "nope", Self.capture("pushpull-join-nolabel.c2s.bin")])
         #expect(missingKey.status == 64)
         #expect(missingKey.stderr.contains("it holds: ring"))
     }
 
     @Test("a wrong label, a wrong MD5 and garbage each get a clear verdict")
-    func badInput() throws {
-        let wrongLabel = try RingctlBinary.run(["decode", "--label", "other", Self.capture("pushpull-periodic-label.c2s.bin")])
+    func badInput() async throws {
+        let wrongLabel = try await RingctlBinary.run(["decode", "--label", "other", Self.capture("pushpull-periodic-label.c2s.bin")])
         #expect(wrongLabel.status == 76)
         #expect(wrongLabel.stderr.contains("realcluster"))
         #expect(wrongLabel.stderr.contains("hint:"))
@@ -188,11 +188,11 @@ struct DecodeCommandTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("ringctl-md5-\(UUID().uuidString)")
         try Data(packet).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let badDigest = try RingctlBinary.run(["decode", file.path])
+        let badDigest = try await RingctlBinary.run(["decode", file.path])
         #expect(badDigest.status == 0)
         #expect(badDigest.stdout.contains("md5=MISMATCH"))
 
-        let garbage = try RingctlBinary.run(["decode", "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
+        let garbage = try await RingctlBinary.run(["decode", "-"], input: Data("GET / HTTP/1.1\r\n\r\n".utf8))
         #expect(garbage.status == 76)
         #expect(garbage.stderr.contains("not a dskit frame"))
     }

@@ -22,73 +22,79 @@ struct DiagnosisCommandTests {
     }
 
     @Test("the default (dskit) transport against a plain memberlist node: 76, led by --transport memberlist")
-    func dskitFramingToMemberlistNode() throws {
-        let peer = try GoPeer(name: "plain")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(["members", "-j", peer.address])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("answers hashicorp/memberlist's standard transport"), "\(result.stderr)")
-        #expect(result.stderr.contains("hint: add --transport memberlist"), "\(result.stderr)")
-        Self.expectNoInternals(result.stderr)
+    func dskitFramingToMemberlistNode() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(name: "plain")
+            let result = try await RingctlBinary.run(["members", "-j", peer.address])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("answers hashicorp/memberlist's standard transport"), "\(result.stderr)")
+            #expect(result.stderr.contains("hint: add --transport memberlist"), "\(result.stderr)")
+            Self.expectNoInternals(result.stderr)
+        }
     }
 
     @Test("--transport memberlist against a dskit node: 76, the hint drops --transport memberlist")
-    func memberlistFramingToDskitNode() throws {
-        let peer = try GoPeer.dskit(name: "dskit-node")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(["members", "--transport", "memberlist", "-j", peer.address])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("answers dskit's TCP transport"), "\(result.stderr)")
-        #expect(result.stderr.contains("hint: drop --transport memberlist"), "\(result.stderr)")
-        Self.expectNoInternals(result.stderr)
+    func memberlistFramingToDskitNode() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.dskitPeer(name: "dskit-node")
+            let result = try await RingctlBinary.run(["members", "--transport", "memberlist", "-j", peer.address])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("answers dskit's TCP transport"), "\(result.stderr)")
+            #expect(result.stderr.contains("hint: drop --transport memberlist"), "\(result.stderr)")
+            Self.expectNoInternals(result.stderr)
+        }
     }
 
     @Test("a cluster label sent to a dskit cluster without one: 76, the hint drops --cluster-label")
-    func labelToUnlabelledDskit() throws {
-        let peer = try GoPeer.dskit(name: "unlabelled")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(["kv", "-j", peer.address, "--cluster-label", "loki"])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("hint: drop --cluster-label \"loki\" (the cluster uses none)"), "\(result.stderr)")
+    func labelToUnlabelledDskit() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.dskitPeer(name: "unlabelled")
+            let result = try await RingctlBinary.run(["kv", "-j", peer.address, "--cluster-label", "loki"])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("hint: drop --cluster-label \"loki\" (the cluster uses none)"), "\(result.stderr)")
+        }
     }
 
     @Test("a wrong cluster label on a labelled dskit cluster: 76, the label we sent named, and the flag to fix")
-    func wrongLabelOnDskit() throws {
-        let peer = try GoPeer.dskit(name: "labelled", label: "pyroscope")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(["members", "-j", peer.address, "--cluster-label", "mimir"])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("we sent cluster label \"mimir\""), "\(result.stderr)")
-        #expect(result.stderr.contains("--cluster-label"), "\(result.stderr)")
-        Self.expectNoInternals(result.stderr)
+    func wrongLabelOnDskit() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.dskitPeer(name: "labelled", label: "pyroscope")
+            let result = try await RingctlBinary.run(["members", "-j", peer.address, "--cluster-label", "mimir"])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("we sent cluster label \"mimir\""), "\(result.stderr)")
+            #expect(result.stderr.contains("--cluster-label"), "\(result.stderr)")
+            Self.expectNoInternals(result.stderr)
+        }
     }
 
     @Test("a cluster label on the standard transport to memberlist 0.2.2 (no labels): 76, the hint drops it")
-    func labelOnStandardTransport() throws {
-        let peer = try GoPeer(name: "no-labels")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(
-            ["members", "--transport", "memberlist", "-j", peer.address, "--cluster-label", "tempo"])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("hint: drop --cluster-label \"tempo\""), "\(result.stderr)")
+    func labelOnStandardTransport() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(name: "no-labels")
+            let result = try await RingctlBinary.run(
+                ["members", "--transport", "memberlist", "-j", peer.address, "--cluster-label", "tempo"])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("hint: drop --cluster-label \"tempo\""), "\(result.stderr)")
+        }
     }
 
     @Test("TLS against a plain dskit node: 76, the hint says it may not use TLS")
-    func tlsToPlainNode() throws {
-        let peer = try GoPeer.dskit(name: "plain-tcp")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run(["members", "-j", peer.address, "--tls", "--tls-insecure-skip-verify"])
-        #expect(result.status == 76, "\(result.stderr)")
-        #expect(result.stderr.contains("drop --tls"), "\(result.stderr)")
-        Self.expectNoInternals(result.stderr)
+    func tlsToPlainNode() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.dskitPeer(name: "plain-tcp")
+            let result = try await RingctlBinary.run(["members", "-j", peer.address, "--tls", "--tls-insecure-skip-verify"])
+            #expect(result.status == 76, "\(result.stderr)")
+            #expect(result.stderr.contains("drop --tls"), "\(result.stderr)")
+            Self.expectNoInternals(result.stderr)
+        }
     }
 
     @Test("a peer that resets the connection: a close without reply (76), with no system call or errno in sight")
-    func resetInWords() throws {
+    func resetInWords() async throws {
         let resetting = try LoopbackResponder(reply: [], reset: true)
         defer { resetting.close() }
         for transport in ["dskit", "memberlist"] {
-            let result = try RingctlBinary.run(["members", "--transport", transport, "-j", resetting.address])
+            let result = try await RingctlBinary.run(["members", "--transport", transport, "-j", resetting.address])
             #expect(result.status == 76, "\(transport): \(result.stderr)")
             #expect(result.stderr.contains("closed the connection without replying"), "\(result.stderr)")
             Self.expectNoInternals(result.stderr)
@@ -96,40 +102,43 @@ struct DiagnosisCommandTests {
     }
 
     @Test("--observe on a port already in use: 78, 'the port is already in use', no system call")
-    func bindInUse() throws {
-        let peer = try GoPeer(name: "bind-holder")
-        defer { peer.stop() }
-        let result = try RingctlBinary.run([
-            "members", "--transport", "memberlist", "-j", peer.address, "--observe", "1s", "--bind-addr", "127.0.0.1",
-            "--bind-port", "\(peer.port)",
-        ])
-        #expect(result.status == 78, "\(result.stderr)")
-        #expect(result.stderr.contains("the port is already in use"), "\(result.stderr)")
-        Self.expectNoInternals(result.stderr)
+    func bindInUse() async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(name: "bind-holder")
+            let result = try await RingctlBinary.run([
+                "members", "--transport", "memberlist", "-j", peer.address, "--observe", "1s", "--bind-addr", "127.0.0.1",
+                "--bind-port", "\(peer.port)",
+            ])
+            #expect(result.status == 78, "\(result.stderr)")
+            #expect(result.stderr.contains("the port is already in use"), "\(result.stderr)")
+            Self.expectNoInternals(result.stderr)
+        }
     }
 
     @Test("SIGTERM on a one-shot command exits 130 'interrupted', as SIGINT does")
-    func sigtermOnOneShot() throws {
+    func sigtermOnOneShot() async throws {
         for signal in [SIGTERM, SIGINT] {
             let silent = try LoopbackSocket(.tcp)
             defer { silent.close() }
-            let process = try ChildProcess(
-                RingctlBinary.path, ["members", "-j", "127.0.0.1:\(silent.port)", "--timeout", "30s"])
-            // Wait until ringctl has dialled the silent seed (its connection waits in the backlog), then signal.
-            var pending = 0
-            try waitUntil("ringctl to dial the silent seed", deadline: .seconds(20)) {
-                pending += silent.pendingConnections()
-                return pending > 0 || process.poll() != nil
+            try await withFixtures { fixtures in
+                let process = try fixtures.process(
+                    RingctlBinary.path, ["members", "-j", "127.0.0.1:\(silent.port)", "--timeout", "30s"])
+                // Wait until ringctl has dialled the silent seed (its connection waits in the backlog), then signal.
+                var pending = 0
+                try await eventually("ringctl to dial the silent seed", deadline: .seconds(20)) {
+                    pending += silent.pendingConnections()
+                    return pending > 0 || process.poll() != nil
+                }
+                kill(process.pid, signal)
+                let status = try await process.wait(deadline: .seconds(20))
+                #expect(status == 130, "signal \(signal): \(process.stderr)")
+                #expect(process.stderr.contains("ringctl: interrupted"), "\(process.stderr)")
             }
-            kill(process.pid, signal)
-            let status = try process.wait(deadline: .seconds(20))
-            #expect(status == 130, "signal \(signal): \(process.stderr)")
-            #expect(process.stderr.contains("ringctl: interrupted"), "\(process.stderr)")
         }
     }
 
     @Test("usage errors: ringctl alone, help for no command, a mistyped command, a duration without a unit: 64, ringctl's shape")
-    func usageErrors() throws {
+    func usageErrors() async throws {
         let cases: [([String], String, String)] = [
             ([], "ringctl: no command given", "hint: name one: members"),
             (["help", "nosuch"], "ringctl: 'nosuch' is not a ringctl command", "hint: the commands are"),
@@ -142,7 +151,7 @@ struct DiagnosisCommandTests {
              "hint: check the path; use - to read standard input"),
         ]
         for (arguments, message, hint) in cases {
-            let result = try RingctlBinary.run(arguments)
+            let result = try await RingctlBinary.run(arguments)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(hint), "\(arguments): \(result.stderr)")
@@ -151,7 +160,7 @@ struct DiagnosisCommandTests {
         }
         // Help and version stay status 0 on stdout.
         for arguments in [["--help"], ["help", "members"], ["--version"]] {
-            let result = try RingctlBinary.run(arguments)
+            let result = try await RingctlBinary.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             #expect(!result.stdout.isEmpty)
         }

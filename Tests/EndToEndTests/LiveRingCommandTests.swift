@@ -73,10 +73,10 @@ struct LiveRingCommandTests {
     // MARK: ring
 
     @Test("ring: every ringDesc key (not the deleted one), sorted, each as --from-file reports it")
-    func ringJSON() throws {
+    func ringJSON() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let result = try RingctlBinary.run(["ring", "-j", node.address, "-o", "json"] + Self.at)
+        let result = try await RingctlBinary.run(["ring", "-j", node.address, "-o", "json"] + Self.at)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try Self.json(result)
         #expect(object["seed"] as? String == node.address)
@@ -88,7 +88,7 @@ struct LiveRingCommandTests {
 
         // Each element is exactly the object `ring --from-file` prints for the same value and key.
         for (key, value) in [("collectors/distributor", Self.distributorValue), ("collectors/ring", Self.ingesterValue)] {
-            let file = try RingctlBinary.run(["ring", "--from-file", "-", "--key", key, "-o", "json"] + Self.at,
+            let file = try await RingctlBinary.run(["ring", "--from-file", "-", "--key", key, "-o", "json"] + Self.at,
                                              input: Data(value))
             #expect(file.status == 0, "stderr: \(file.stderr)")
             let fromFile = try Self.json(file) as NSDictionary
@@ -98,7 +98,7 @@ struct LiveRingCommandTests {
     }
 
     @Test("counts of one are singular: 1 member, 1 key, 1 ring, 1 instance, 1 ACTIVE instance")
-    func singularCounts() throws {
+    func singularCounts() async throws {
         var lone = Self.distributors
         lone.instances = [lone.instances[0]]
         lone.instances[0].heartbeatTimestamp = Self.now - 59
@@ -106,14 +106,14 @@ struct LiveRingCommandTests {
             KeyValuePair(key: "collectors/distributor", value: lone.codecValue(), codec: .ringDesc),
         ]))
         defer { node.close() }
-        let members = try RingctlBinary.run(["members", "-j", node.address])
+        let members = try await RingctlBinary.run(["members", "-j", node.address])
         #expect(members.stdout.contains("\n1 alive, from \(node.address)"), "stdout: \(members.stdout)")
-        let kv = try RingctlBinary.run(["kv", "-j", node.address])
+        let kv = try await RingctlBinary.run(["kv", "-j", node.address])
         #expect(kv.stdout.hasSuffix("\n1 key, from \(node.address)\n"), "stdout: \(kv.stdout)")
-        let ring = try RingctlBinary.run(["ring", "-j", node.address] + Self.at)
+        let ring = try await RingctlBinary.run(["ring", "-j", node.address] + Self.at)
         #expect(ring.stdout.hasPrefix("1 ring from \(node.address)"), "stdout: \(ring.stdout)")
         #expect(ring.stdout.contains(": 1 instance, 1 healthy"), "stdout: \(ring.stdout)")
-        let lag = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
+        let lag = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
         #expect(lag.stdout.contains("(1 of 1 ACTIVE instance over it)"), "stdout: \(lag.stdout)")
         for output in [members.stdout, kv.stdout, ring.stdout, lag.stdout] {
             #expect(!output.contains(" 1 members") && !output.contains(" 1 keys") && !output.contains(" 1 instances"))
@@ -121,10 +121,10 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv: a key without update time (dskit's full state) shows UPDATED \"-\", and null in JSON")
-    func kvUnsetUpdateTime() throws {
+    func kvUnsetUpdateTime() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let table = try RingctlBinary.run(["kv", "-j", node.address])
+        let table = try await RingctlBinary.run(["kv", "-j", node.address])
         #expect(table.status == 0, "stderr: \(table.stderr)")
         let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("collectors/ring ") })
         #expect(row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -132,16 +132,16 @@ struct LiveRingCommandTests {
         #expect(!table.stdout.contains("never"))
         let beacons = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("memberlist-propagation") })
         #expect(beacons.contains(" ago "))  // a pair that carries a time still shows its age
-        let json = try Self.json(try RingctlBinary.run(["kv", "-j", node.address, "-o", "json"]))
+        let json = try Self.json(try await RingctlBinary.run(["kv", "-j", node.address, "-o", "json"]))
         let ring = try #require((json["keys"] as? [[String: Any]])?.first { $0["key"] as? String == "collectors/ring" })
         #expect(ring["updated"] is NSNull)
     }
 
     @Test("ring: the table shows both rings with their instances, zones and health")
-    func ringTable() throws {
+    func ringTable() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let result = try RingctlBinary.run(["ring", "-j", node.address] + Self.at)
+        let result = try await RingctlBinary.run(["ring", "-j", node.address] + Self.at)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.hasPrefix("2 rings from \(node.address): collectors/distributor, collectors/ring"))
         #expect(result.stdout.contains("ring \"collectors/ring\" at 2026-01-01T00:00:01Z: 3 instances, 3 healthy"))
@@ -152,15 +152,15 @@ struct LiveRingCommandTests {
         #expect(Array(fields[4...7]) == ["3s", "ago", "1d0h", "ago"])  // heartbeat, registered (RFC 3339 parsed back)
         #expect(fields.last == "healthy")
         // --at in RFC 3339 is the same instant as in Unix seconds.
-        let rfc = try RingctlBinary.run(["ring", "-j", node.address, "--at", "2026-01-01T00:00:01Z"])
+        let rfc = try await RingctlBinary.run(["ring", "-j", node.address, "--at", "2026-01-01T00:00:01Z"])
         #expect(rfc.stdout == result.stdout)
     }
 
     @Test("ring --key: only that ring; --tokens lists its tokens")
-    func ringKey() throws {
+    func ringKey() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let result = try RingctlBinary.run(
+        let result = try await RingctlBinary.run(
             ["ring", "-j", node.address, "--key", "collectors/distributor", "--tokens", "-o", "json"] + Self.at)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rings = try #require(try Self.json(result)["rings"] as? [[String: Any]])
@@ -170,49 +170,49 @@ struct LiveRingCommandTests {
     }
 
     @Test("ring --check: exit 1 when one instance's heartbeat is stale, naming it UNHEALTHY; 0 without --check")
-    func ringCheck() throws {
+    func ringCheck() async throws {
         var state = Self.dskitState
         var stale = Self.distributors
         stale.instances[1].heartbeatTimestamp = Self.now - 120
         state.pairs[1] = KeyValuePair(key: "collectors/distributor", value: stale.codecValue(), codec: .ringDesc)
         let node = try Self.node(state)
         defer { node.close() }
-        let checked = try RingctlBinary.run(["ring", "-j", node.address, "--check"] + Self.at)
+        let checked = try await RingctlBinary.run(["ring", "-j", node.address, "--check"] + Self.at)
         #expect(checked.status == 1, "stderr: \(checked.stderr)")
         let row = try #require(checked.stdout.split(separator: "\n").first { $0.hasPrefix("distributor-1 ") })
         #expect(row.hasSuffix("UNHEALTHY"))
-        #expect(try RingctlBinary.run(["ring", "-j", node.address] + Self.at).status == 0)
+        #expect(try await RingctlBinary.run(["ring", "-j", node.address] + Self.at).status == 0)
         // The healthy ring alone passes the check.
-        let one = try RingctlBinary.run(["ring", "-j", node.address, "--check", "--key", "collectors/ring"] + Self.at)
+        let one = try await RingctlBinary.run(["ring", "-j", node.address, "--check", "--key", "collectors/ring"] + Self.at)
         #expect(one.status == 0, "stderr: \(one.stderr)")
     }
 
     @Test("ring: no ringDesc key exits 1 listing the keys present; a missing --key exits 1 too")
-    func ringNoRing() throws {
+    func ringNoRing() async throws {
         let node = try Self.node(KVState(pairs: Array(Self.dskitState.pairs.suffix(3))))
         defer { node.close() }
-        let result = try RingctlBinary.run(["ring", "-j", node.address])
+        let result = try await RingctlBinary.run(["ring", "-j", node.address])
         #expect(result.status == 1)
         #expect(result.stderr.contains("holds no ring (no KV key with codec ringDesc)"))
         #expect(result.stderr.contains(
             "keys present: collectors/compactor (deleted), memberlist-propagation-delay-tracker, settings"))
         #expect(result.stderr.contains("hint:"))
 
-        let missing = try RingctlBinary.run(["ring", "-j", node.address, "--key", "ring"])
+        let missing = try await RingctlBinary.run(["ring", "-j", node.address, "--key", "ring"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("holds no KV key \"ring\""))
-        let notRing = try RingctlBinary.run(["ring", "-j", node.address, "--key", "settings"])
+        let notRing = try await RingctlBinary.run(["ring", "-j", node.address, "--key", "settings"])
         #expect(notRing.status == 1)
         #expect(notRing.stderr.contains("has codec \"json\", not ringDesc"))
     }
 
     @Test("ring: an undecodable ring value exits 76 naming the key")
-    func ringUndecodable() throws {
+    func ringUndecodable() async throws {
         var state = Self.dskitState
         state.pairs[1] = KeyValuePair(key: "collectors/distributor", value: Array("not snappy".utf8), codec: .ringDesc)
         let node = try Self.node(state)
         defer { node.close() }
-        let result = try RingctlBinary.run(["ring", "-j", node.address])
+        let result = try await RingctlBinary.run(["ring", "-j", node.address])
         #expect(result.status == 76)
         #expect(result.stderr.contains("the ring under KV key \"collectors/distributor\""))
     }
@@ -220,10 +220,10 @@ struct LiveRingCommandTests {
     // MARK: kv
 
     @Test("kv get: a ring as JSON with every InstanceDesc field")
-    func kvGetRing() throws {
+    func kvGetRing() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let result = try RingctlBinary.run(["kv", "get", "collectors/distributor", "-j", node.address])
+        let result = try await RingctlBinary.run(["kv", "get", "collectors/distributor", "-j", node.address])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try Self.json(result)
         #expect(object["seed"] as? String == node.address)
@@ -252,18 +252,18 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv get: propagation beacons decoded; an unknown codec as metadata and base64")
-    func kvGetOthers() throws {
+    func kvGetOthers() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
         let tracker = try Self.json(
-            try RingctlBinary.run(["kv", "get", "memberlist-propagation-delay-tracker", "-j", node.address]))
+            try await RingctlBinary.run(["kv", "get", "memberlist-propagation-delay-tracker", "-j", node.address]))
         #expect(tracker["updated"] as? String == "2025-12-31T23:59:59Z")
         let beacons = try #require((tracker["value"] as? [String: Any])?["beacons"] as? [[String: Any]])
         #expect(beacons.map { $0["id"] as? Int } == [9, 3])
         #expect(beacons.map { $0["published_by"] as? String } == ["distributor-0", "ingester-zone-a-0"])
         #expect(beacons.map { $0["deleted_at"] as? Int } == [0, Int(Self.now * 1000)])
 
-        let unknown = try RingctlBinary.run(["kv", "get", "settings", "-j", node.address])
+        let unknown = try await RingctlBinary.run(["kv", "get", "settings", "-j", node.address])
         #expect(unknown.status == 0, "stderr: \(unknown.stderr)")
         let object = try Self.json(unknown)
         #expect(object["codec"] as? String == "json")
@@ -272,13 +272,13 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv get --raw: exactly the stored bytes, which ring --from-file reads back")
-    func kvGetRaw() throws {
+    func kvGetRaw() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let raw = try RingctlBinary.run(["kv", "get", "collectors/ring", "--raw", "-j", node.address])
+        let raw = try await RingctlBinary.run(["kv", "get", "collectors/ring", "--raw", "-j", node.address])
         #expect(raw.status == 0, "stderr: \(raw.stderr)")
         #expect(Array(raw.stdoutData) == Self.ingesterValue)
-        let ring = try RingctlBinary.run(
+        let ring = try await RingctlBinary.run(
             ["ring", "--from-file", "-", "--key", "collectors/ring", "-o", "json"] + Self.at, input: raw.stdoutData)
         #expect(ring.status == 0, "stderr: \(ring.stderr)")
         let ids = (try Self.json(ring)["instances"] as? [[String: Any]])?.map { $0["id"] as? String }
@@ -286,21 +286,21 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv get: a missing key exits 1 listing the keys present; --force needs --raw; kv and kv list still list")
-    func kvMissingAndList() throws {
+    func kvMissingAndList() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let missing = try RingctlBinary.run(["kv", "get", "ring", "-j", node.address])
+        let missing = try await RingctlBinary.run(["kv", "get", "ring", "-j", node.address])
         #expect(missing.status == 1)
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("holds no KV key \"ring\"; keys present: collectors/compactor (deleted), "
             + "collectors/distributor, collectors/ring, memberlist-propagation-delay-tracker, settings"))
 
-        let force = try RingctlBinary.run(["kv", "get", "collectors/ring", "--force", "-j", node.address])
+        let force = try await RingctlBinary.run(["kv", "get", "collectors/ring", "--force", "-j", node.address])
         #expect(force.status == 64)
         #expect(force.stderr.contains("--force only goes with --raw"))
 
         for arguments in [["kv", "-j", node.address], ["kv", "list", "-j", node.address]] {
-            let list = try RingctlBinary.run(arguments + ["-o", "json"])
+            let list = try await RingctlBinary.run(arguments + ["-o", "json"])
             #expect(list.status == 0, "\(arguments): \(list.stderr)")
             let keys = (try Self.json(list)["keys"] as? [[String: Any]])?.map { $0["key"] as? String }
             #expect(keys?.count == 5, "\(arguments)")
@@ -341,10 +341,10 @@ struct LiveRingCommandTests {
     // MARK: lag
 
     @Test("lag: fresh heartbeats are healthy, exit 0, no tuning advice")
-    func lagHealthy() throws {
+    func lagHealthy() async throws {
         let node = try Self.node(Self.dskitState)
         defer { node.close() }
-        let result = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address, "-o", "json"] + Self.at)
+        let result = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address, "-o", "json"] + Self.at)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try Self.json(result)
         #expect(object["healthy"] as? Bool == true)
@@ -357,14 +357,14 @@ struct LiveRingCommandTests {
     }
 
     @Test("lag: one heartbeat 60s old with --heartbeat 15s exits 1, names that instance and the four settings")
-    func lagLagging() throws {
+    func lagLagging() async throws {
         var state = Self.dskitState
         var frozen = Self.distributors
         frozen.instances[1].heartbeatTimestamp = Self.now - 59
         state.pairs[1] = KeyValuePair(key: "collectors/distributor", value: frozen.codecValue(), codec: .ringDesc)
         let node = try Self.node(state)
         defer { node.close() }
-        let table = try RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
+        let table = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "-j", node.address] + Self.at)
         #expect(table.status == 1, "stderr: \(table.stderr)")
         #expect(table.stdout.contains("ring \"collectors/distributor\": LAGGING, oldest ACTIVE heartbeat 1m0.0s old"))
         let row = try #require(table.stdout.split(separator: "\n").first { $0.contains("distributor-1") })
@@ -374,7 +374,7 @@ struct LiveRingCommandTests {
             #expect(table.stdout.contains(flag), "\(flag)")
         }
 
-        let json = try Self.json(try RingctlBinary.run(
+        let json = try Self.json(try await RingctlBinary.run(
             ["lag", "--heartbeat", "15s", "--delta", "15s", "-j", node.address, "-o", "json"] + Self.at))
         #expect(json["healthy"] as? Bool == false)
         let rings = try #require(json["rings"] as? [[String: Any]])
@@ -386,7 +386,7 @@ struct LiveRingCommandTests {
         #expect(rings.last?["verdict"] as? String == "healthy")
 
         // A larger delta tolerates it.
-        let lenient = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--delta", "1m", "-j", node.address] + Self.at)
+        let lenient = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "--delta", "1m", "-j", node.address] + Self.at)
         #expect(lenient.status == 0, "stdout: \(lenient.stdout)")
     }
 
@@ -398,11 +398,11 @@ struct LiveRingCommandTests {
     })
 
     @Test("lag: ages carry a tenth of a second, or more digits where a tenth would contradict OVER; JSON is exact")
-    func lagAgePrecision() throws {
+    func lagAgePrecision() async throws {
         let value = Data(Self.staggered.codecValue())
         let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-"]
         // 0.4s after `now`: 2.4s, 1.4s and 0.4s against a 2s threshold.
-        let tenth = try RingctlBinary.run(arguments + ["--at", "\(Self.now).4"], input: value)
+        let tenth = try await RingctlBinary.run(arguments + ["--at", "\(Self.now).4"], input: value)
         #expect(tenth.status == 1, "stdout: \(tenth.stdout)")
         #expect(tenth.stdout.contains("threshold 2s (heartbeat 1s + delta 1s)"))
         #expect(tenth.stdout.contains("LAGGING, oldest ACTIVE heartbeat 2.4s old, over the 2s threshold"))
@@ -416,22 +416,22 @@ struct LiveRingCommandTests {
         #expect(tenth.stdout.contains("up to one heartbeat period, plus up to 1 s because dskit stores whole seconds, is normal"))
 
         // 0.04s after `now`: 2.04s is over 2s, and "2.0s" would not say so.
-        let close = try RingctlBinary.run(arguments + ["--at", "\(Self.now).04"], input: value)
+        let close = try await RingctlBinary.run(arguments + ["--at", "\(Self.now).04"], input: value)
         #expect(close.stdout.contains("oldest ACTIVE heartbeat 2.04s old, over the 2s threshold"), "\(close.stdout)")
         let over = try #require(close.stdout.split(separator: "\n").first { $0.contains("ingester-0") })
         #expect(over.hasSuffix("2.04s          yes"), "\(over)")
         #expect(!close.stdout.contains(" 2s  "))
-        let json = try Self.json(try RingctlBinary.run(arguments + ["--at", "\(Self.now).04", "-o", "json"], input: value))
+        let json = try Self.json(try await RingctlBinary.run(arguments + ["--at", "\(Self.now).04", "-o", "json"], input: value))
         let ring = try #require((json["rings"] as? [[String: Any]])?.first)
         let lag = try #require(ring["lag_seconds"] as? Double)
         #expect(abs(lag - 2.04) < 0.001)  // not rounded to 2
     }
 
     @Test("lag: one instance over while the others are fresh leads with 'alone is behind', the settings kept")
-    func lagDiagnosis() throws {
+    func lagDiagnosis() async throws {
         let value = Data(Self.staggered.codecValue())
         let arguments = ["lag", "--heartbeat", "1s", "--delta", "1s", "--from-file", "-", "--at", "\(Self.now).4"]
-        let table = try RingctlBinary.run(arguments, input: value)
+        let table = try await RingctlBinary.run(arguments, input: value)
         #expect(table.status == 1)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         let diagnosis = try #require(lines.firstIndex(of: "  instance ingester-0 alone is behind: is its process "
@@ -440,13 +440,13 @@ struct LiveRingCommandTests {
         #expect(diagnosis < tune)
         #expect(lines.contains { $0.hasPrefix("    decrease -memberlist.gossip-interval") })
 
-        let json = try Self.json(try RingctlBinary.run(arguments + ["-o", "json"], input: value))
+        let json = try Self.json(try await RingctlBinary.run(arguments + ["-o", "json"], input: value))
         let ring = try #require((json["rings"] as? [[String: Any]])?.first)
         #expect((ring["diagnosis"] as? String)?.hasPrefix("instance ingester-0 alone is behind") == true)
         #expect((ring["tuning"] as? [Any])?.count == 4)
 
         // Two of three over: not "alone"; the settings only.
-        let wide = try RingctlBinary.run(
+        let wide = try await RingctlBinary.run(
             ["lag", "--heartbeat", "1s", "--delta", "0s", "--from-file", "-", "--at", "\(Self.now).4"], input: value)
         #expect(wide.status == 1)
         #expect(!wide.stdout.contains("alone is behind"))
@@ -454,17 +454,17 @@ struct LiveRingCommandTests {
     }
 
     @Test("lag: an ACTIVE instance past the heartbeat timeout is listed as unhealthy, not lag (dskit's metric)")
-    func lagUnhealthy() throws {
+    func lagUnhealthy() async throws {
         var dead = Self.distributors
         dead.instances[1].heartbeatTimestamp = Self.now - 600
         let value = Data(dead.codecValue())
-        let result = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-"] + Self.at, input: value)
+        let result = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-"] + Self.at, input: value)
         #expect(result.status == 0, "stdout: \(result.stdout)")
         #expect(result.stdout.contains("1 ACTIVE past the 1m0s heartbeat timeout: unhealthy, not counted as lag"))
         let row = try #require(result.stdout.split(separator: "\n").first { $0.contains("distributor-1") })
         #expect(row.hasSuffix("UNHEALTHY"))
         // With a longer timeout it is lag again.
-        let longer = try RingctlBinary.run(
+        let longer = try await RingctlBinary.run(
             ["lag", "--heartbeat", "15s", "--heartbeat-timeout", "1h", "--from-file", "-", "-o", "json"] + Self.at,
             input: value)
         #expect(longer.status == 1)
@@ -474,8 +474,8 @@ struct LiveRingCommandTests {
     }
 
     @Test("lag --from-file judges a saved ring value; a ring with no ACTIVE instance exits 1 and says so")
-    func lagFromFile() throws {
-        let ok = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-", "-o", "json"] + Self.at,
+    func lagFromFile() async throws {
+        let ok = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-", "-o", "json"] + Self.at,
                                        input: Data(Self.ingesterValue))
         #expect(ok.status == 0, "stderr: \(ok.stderr)")
         let object = try Self.json(ok)
@@ -484,7 +484,7 @@ struct LiveRingCommandTests {
 
         var joining = Self.distributors
         for index in joining.instances.indices { joining.instances[index].state = .joining }
-        let none = try RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-"] + Self.at,
+        let none = try await RingctlBinary.run(["lag", "--heartbeat", "15s", "--from-file", "-"] + Self.at,
                                          input: Data(joining.codecValue()))
         #expect(none.status == 1)
         #expect(none.stdout.contains("no ACTIVE instance"))

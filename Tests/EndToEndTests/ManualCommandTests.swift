@@ -13,16 +13,18 @@ struct ManualCommandTests {
     ]
 
     @Test("man --warnings renders man/ringctl.1 without a warning (man-db and groff from .ci/apt-packages)")
-    func rendersWithoutWarnings() throws {
+    func rendersWithoutWarnings() async throws {
         let man = "/usr/bin/man"
         try #require(FileManager.default.isExecutableFile(atPath: man), "install man-db (see .ci/apt-packages)")
-        let process = try ChildProcess(
-            man, ["--warnings", "-l", Self.manual],
-            environment: ProcessInfo.processInfo.environment.merging(["MANWIDTH": "80", "MANPAGER": "cat"]) { $1 })
-        let status = try process.wait(deadline: .seconds(30))
-        #expect(status == 0, "stderr: \(process.stderr)")
-        #expect(process.stderr.isEmpty, "\(process.stderr)")
-        #expect(process.stdout.contains("EXIT STATUS"))
+        try await withFixtures { fixtures in
+            let process = try fixtures.process(
+                man, ["--warnings", "-l", Self.manual],
+                environment: ProcessInfo.processInfo.environment.merging(["MANWIDTH": "80", "MANPAGER": "cat"]) { $1 })
+            let status = try await process.wait(deadline: .seconds(30))
+            #expect(status == 0, "stderr: \(process.stderr)")
+            #expect(process.stderr.isEmpty, "\(process.stderr)")
+            #expect(process.stdout.contains("EXIT STATUS"))
+        }
     }
 
     @Test("EXIT STATUS is ringctl's table, not the generic 'exits 0 on success, >0 on error'")
@@ -37,9 +39,9 @@ struct ManualCommandTests {
     }
 
     @Test("--help examples and tables never wrap mid-line at 80 columns (every line of the block stays indented)")
-    func examplesFitEightyColumns() throws {
+    func examplesFitEightyColumns() async throws {
         for command in Self.commands {
-            let result = try RingctlBinary.run(command + ["--help"], environment: ["COLUMNS": "80"])
+            let result = try await RingctlBinary.run(command + ["--help"], environment: ["COLUMNS": "80"])
             #expect(result.status == 0, "\(command): \(result.stderr)")
             var inBlock = false
             for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -30,12 +30,12 @@ struct RingCommandTests {
     }
 
     @Test("table: the three real instances with zones, 128 tokens each, 100% of their zone, healthy")
-    func table() throws {
+    func table() async throws {
         let value = try Self.realRingValue()
         let path = try Self.write(value)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let at = try Self.newestHeartbeat(value) + 5
-        let result = try RingctlBinary.run(["ring", "--from-file", path, "--at", String(at)])
+        let result = try await RingctlBinary.run(["ring", "--from-file", path, "--at", String(at)])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("peer-") }.map {
             $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -49,10 +49,10 @@ struct RingCommandTests {
     }
 
     @Test("json: the documented shape, read from standard input")
-    func json() throws {
+    func json() async throws {
         let value = try Self.realRingValue()
         let at = try Self.newestHeartbeat(value) + 5
-        let result = try RingctlBinary.run(["ring", "--from-file", "-", "--at", String(at), "-o", "json", "--tokens"],
+        let result = try await RingctlBinary.run(["ring", "--from-file", "-", "--at", String(at), "-o", "json", "--tokens"],
                                            input: Data(value))
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -70,40 +70,40 @@ struct RingCommandTests {
     }
 
     @Test("--check exits 1 when heartbeats are older than the timeout, and the table says UNHEALTHY")
-    func check() throws {
+    func check() async throws {
         let value = try Self.realRingValue()
         let path = try Self.write(value)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let late = try Self.newestHeartbeat(value) + 3600
-        let result = try RingctlBinary.run(["ring", "--from-file", path, "--at", String(late), "--check"])
+        let result = try await RingctlBinary.run(["ring", "--from-file", path, "--at", String(late), "--check"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("UNHEALTHY"))
-        let lenient = try RingctlBinary.run([
+        let lenient = try await RingctlBinary.run([
             "ring", "--from-file", path, "--at", String(late), "--check", "--heartbeat-timeout", "2h",
         ])
         #expect(lenient.status == 0)
     }
 
     @Test("ring and lag read a file or the cluster, not both, and a file holds one ring: usage errors (64)")
-    func fileOrCluster() throws {
+    func fileOrCluster() async throws {
         let path = try Self.write(try Self.realRingValue())
         defer { try? FileManager.default.removeItem(atPath: path) }
         for command in [["ring"], ["lag", "--heartbeat", "15s"]] {
-            let both = try RingctlBinary.run(command + ["--from-file", path, "-j", "127.0.0.1:7946"])
+            let both = try await RingctlBinary.run(command + ["--from-file", path, "-j", "127.0.0.1:7946"])
             #expect(both.status == 64, "\(command): \(both.stderr)")
             #expect(both.stderr.contains("not both"), "\(both.stderr)")
-            let keys = try RingctlBinary.run(command + ["--from-file", path, "--key", "a", "--key", "b"])
+            let keys = try await RingctlBinary.run(command + ["--from-file", path, "--key", "a", "--key", "b"])
             #expect(keys.status == 64, "\(command): \(keys.stderr)")
             #expect(keys.stderr.contains("--key at most once"), "\(keys.stderr)")
         }
     }
 
     @Test("--tokens lists all 384 tokens sorted, each with its owner")
-    func tokens() throws {
+    func tokens() async throws {
         let value = try Self.realRingValue()
         let path = try Self.write(value)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try RingctlBinary.run(["ring", "--from-file", path, "--tokens"])
+        let result = try await RingctlBinary.run(["ring", "--from-file", path, "--tokens"])
         let tokenRows = result.stdout.split(separator: "\n").compactMap { line -> UInt32? in
             let fields = line.split(separator: " ")
             guard fields.count == 3, fields[1].hasPrefix("peer-") else { return nil }
@@ -114,19 +114,19 @@ struct RingCommandTests {
     }
 
     @Test("a file that is not a ring value exits 76 and says what to do; a missing one exits 64")
-    func badInput() throws {
+    func badInput() async throws {
         let path = try Self.write(Array("this is not a ring".utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let garbage = try RingctlBinary.run(["ring", "--from-file", path])
+        let garbage = try await RingctlBinary.run(["ring", "--from-file", path])
         #expect(garbage.status == 76)
         #expect(garbage.stderr.contains("is not a dskit ring value"))
         #expect(garbage.stderr.contains("hint:"))
 
-        let missing = try RingctlBinary.run(["ring", "--from-file", "/nonexistent/ring.bin"])
+        let missing = try await RingctlBinary.run(["ring", "--from-file", "/nonexistent/ring.bin"])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("no such file"))
 
-        let live = try RingctlBinary.run(["ring"])
+        let live = try await RingctlBinary.run(["ring"])
         #expect(live.status == 64)
         #expect(live.stderr.contains("--from-file"))
     }
@@ -168,28 +168,28 @@ struct RingJSONCommandTests {
         return try JSONSerialization.data(withJSONObject: ["shards": shards, "now": now])
     }
 
-    static func report(_ input: Data, _ more: [String] = []) throws -> (RingctlBinary.Result, [String: Any]) {
-        let result = try RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"] + more, input: input)
+    static func report(_ input: Data, _ more: [String] = []) async throws -> (RingctlBinary.Result, [String: Any]) {
+        let result = try await RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"] + more, input: input)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
                                   "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         return (result, object)
     }
 
     @Test("viewKey JSON and /ring JSON give exactly the instances the ring value gives")
-    func sameRing() throws {
+    func sameRing() async throws {
         let ring = try Self.ring()
         let newest = ring.instances.map(\.heartbeatTimestamp).max() ?? 0
         let at = ["--at", String(newest + 5), "--tokens"]
-        let (binary, fromValue) = try Self.report(Data(try RingCommandTests.realRingValue()), at)
+        let (binary, fromValue) = try await Self.report(Data(try RingCommandTests.realRingValue()), at)
         #expect(binary.status == 0)
         let expected = try #require(fromValue["instances"] as? [[String: Any]]) as NSArray
 
-        let (view, fromView) = try Self.report(try Self.viewKeyJSON(ring), at)
+        let (view, fromView) = try await Self.report(try Self.viewKeyJSON(ring), at)
         #expect(view.status == 0, "stderr: \(view.stderr)")
         #expect((fromView["instances"] as? [[String: Any]]).map { $0 as NSArray } == expected)
         #expect((fromView["warnings"] as? [Any])?.isEmpty == true)  // nothing lost
 
-        let (page, fromPage) = try Self.report(try Self.ringPageJSON(ring, now: "2026-11-24T23:58:30.123456789+01:00"), at)
+        let (page, fromPage) = try await Self.report(try Self.ringPageJSON(ring, now: "2026-11-24T23:58:30.123456789+01:00"), at)
         #expect(page.status == 0, "stderr: \(page.stderr)")
         #expect((fromPage["instances"] as? [[String: Any]]).map { $0 as NSArray } == expected)
         let warning = try #require((fromPage["warnings"] as? [[String: Any]])?.first)
@@ -199,14 +199,14 @@ struct RingJSONCommandTests {
     }
 
     @Test("a viewKey JSON state number (JOINING = 3) and the /ring page's UNHEALTHY, which loses the state and says so")
-    func statesAndLosses() throws {
+    func statesAndLosses() async throws {
         var ring = try Self.ring()
         ring.instances[1].state = .joining
         let newest = ring.instances.map(\.heartbeatTimestamp).max() ?? 0
-        let (_, view) = try Self.report(try Self.viewKeyJSON(ring), ["--at", String(newest)])
+        let (_, view) = try await Self.report(try Self.viewKeyJSON(ring), ["--at", String(newest)])
         #expect((view["instances"] as? [[String: Any]])?.map { $0["state"] as? String } == ["ACTIVE", "JOINING", "ACTIVE"])
 
-        let table = try RingctlBinary.run(["ring", "--from-file", "-", "--at", String(newest)],
+        let table = try await RingctlBinary.run(["ring", "--from-file", "-", "--at", String(newest)],
                                           input: try Self.ringPageJSON(ring, unhealthy: ["peer-2"], now: "2026-11-24T22:58:30Z"))
         #expect(table.status == 0, "stderr: \(table.stderr)")
         let row = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("peer-2 ") })
@@ -215,20 +215,20 @@ struct RingJSONCommandTests {
     }
 
     @Test("JSON that is not a ring, or has a field of the wrong type, exits 76 saying what and where")
-    func badJSON() throws {
-        let other = try RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"foo": 1, "bar": []}"#.utf8))
+    func badJSON() async throws {
+        let other = try await RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"foo": 1, "bar": []}"#.utf8))
         #expect(other.status == 76)
         #expect(other.stderr.contains("is JSON but not a ring"), "\(other.stderr)")
         #expect(other.stderr.contains("this object has keys bar, foo"))
-        let token = try RingctlBinary.run(["ring", "--from-file", "-"],
+        let token = try await RingctlBinary.run(["ring", "--from-file", "-"],
                                           input: Data(#"{"shards": [{"id": "a", "tokens": ["x"]}]}"#.utf8))
         #expect(token.status == 76)
         #expect(token.stderr.contains("bad field at shards[0].tokens[0]"), "\(token.stderr)")
-        let time = try RingctlBinary.run(["ring", "--from-file", "-"],
+        let time = try await RingctlBinary.run(["ring", "--from-file", "-"],
                                          input: Data(#"{"shards": [{"id": "a", "timestamp": "yesterday"}]}"#.utf8))
         #expect(time.status == 76)
         #expect(time.stderr.contains("shards[0].timestamp: \"yesterday\" is not an RFC 3339 time"), "\(time.stderr)")
-        let broken = try RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"ingesters": {"#.utf8))
+        let broken = try await RingctlBinary.run(["ring", "--from-file", "-"], input: Data(#"{"ingesters": {"#.utf8))
         #expect(broken.status == 76)
         #expect(broken.stderr.contains("starts like JSON but does not parse"), "\(broken.stderr)")
         #expect(broken.stderr.contains("hint:"))

@@ -43,215 +43,221 @@ private let versions = ProtocolVersions.memberlistDefault.vsn
 )
 struct GoNodeAcceptsSwiftTests {
     @Test("a Swift push/pull join is answered with the Go node's own push/pull and merged", arguments: NodeVariant.all)
-    func pushPullJoin(variant: NodeVariant) throws {
-        let peer = try GoPeer(variant.arguments + ["--meta", "go-meta", "--user-state", "go-user-state"])
-        defer { peer.stop() }
-        let swiftPort = try LoopbackEndpoint.udp()
-        let ours = PushPull(
-            join: true,
-            nodes: [
-                PushNodeState(
-                    name: "swift-a", address: loopback, port: swiftPort.port, meta: Array("swift-meta".utf8),
-                    incarnation: 3, state: .alive, vsn: versions)
-            ],
-            userState: Array("swift-user-state".utf8))
-        let request = try StreamEnvelope(
-            message: .pushPull(ours), compression: variant.compressionAlgorithm, encryption: variant.encryption
-        ).encoded(direction: .dialer, keyring: variant.keyring)
+    func pushPullJoin(variant: NodeVariant) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(variant.arguments + ["--meta", "go-meta", "--user-state", "go-user-state"])
+            let swiftPort = try LoopbackEndpoint.udp()
+            let ours = PushPull(
+                join: true,
+                nodes: [
+                    PushNodeState(
+                        name: "swift-a", address: loopback, port: swiftPort.port, meta: Array("swift-meta".utf8),
+                        incarnation: 3, state: .alive, vsn: versions)
+                ],
+                userState: Array("swift-user-state".utf8))
+            let request = try StreamEnvelope(
+                message: .pushPull(ours), compression: variant.compressionAlgorithm, encryption: variant.encryption
+            ).encoded(direction: .dialer, keyring: variant.keyring)
 
-        let connection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
-        defer { connection.close() }
-        try connection.write(request)
-        let (reply, replyBytes) = try connection.read("the Go node's push/pull reply") { bytes in
-            try StreamEnvelope.decodeIfComplete(bytes, direction: .listener, keyring: variant.keyring)
-                .map { ($0.envelope, Array(bytes[..<$0.consumed])) }
-        }
+            let connection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
+            defer { connection.close() }
+            try connection.write(request)
+            let (reply, replyBytes) = try await connection.read("the Go node's push/pull reply") { bytes in
+                try StreamEnvelope.decodeIfComplete(bytes, direction: .listener, keyring: variant.keyring)
+                    .map { ($0.envelope, Array(bytes[..<$0.consumed])) }
+            }
 
-        #expect(reply.encryption == variant.encryption)
-        #expect(reply.compression == variant.compressionAlgorithm)
-        guard case .pushPull(let theirs) = reply.message else {
-            Issue.record("expected a push/pull reply, got \(reply.message)")
-            return
-        }
-        #expect(theirs.join)
-        #expect(theirs.userState == Array("go-user-state".utf8))
-        let goNode = try #require(theirs.nodes.first { $0.name == "go-node" })
-        #expect(goNode.port == peer.port)
-        #expect(goNode.address.ipv4Bytes == [127, 0, 0, 1])
-        #expect(goNode.meta == Array("go-meta".utf8))
-        #expect(goNode.state == .alive)
-        #expect(goNode.versions?.protocolCurrent == UInt8(variant.protocolVersion))
-        // Swift writes the reply exactly as memberlist did (same nonce when encrypted).
-        let nonce = variant.encryption == nil ? nil : Array(replyBytes[6..<18])
-        #expect(try reply.encoded(direction: .listener, keyring: variant.keyring, nonce: nonce) == replyBytes)
+            #expect(reply.encryption == variant.encryption)
+            #expect(reply.compression == variant.compressionAlgorithm)
+            guard case .pushPull(let theirs) = reply.message else {
+                Issue.record("expected a push/pull reply, got \(reply.message)")
+                return
+            }
+            #expect(theirs.join)
+            #expect(theirs.userState == Array("go-user-state".utf8))
+            let goNode = try #require(theirs.nodes.first { $0.name == "go-node" })
+            #expect(goNode.port == peer.port)
+            #expect(goNode.address.ipv4Bytes == [127, 0, 0, 1])
+            #expect(goNode.meta == Array("go-meta".utf8))
+            #expect(goNode.state == .alive)
+            #expect(goNode.versions?.protocolCurrent == UInt8(variant.protocolVersion))
+            // Swift writes the reply exactly as memberlist did (same nonce when encrypted).
+            let nonce = variant.encryption == nil ? nil : Array(replyBytes[6..<18])
+            #expect(try reply.encoded(direction: .listener, keyring: variant.keyring, nonce: nonce) == replyBytes)
 
-        let status = try peer.waitForStatus("the Go node to list swift-a and merge its user state") { status in
-            status.member("swift-a") != nil && !status.remoteStates.isEmpty
+            let status = try await peer.waitForStatus("the Go node to list swift-a and merge its user state") { status in
+                status.member("swift-a") != nil && !status.remoteStates.isEmpty
+            }
+            let member = try #require(status.member("swift-a"))
+            #expect(member.state == "alive")
+            #expect(member.address == "127.0.0.1")
+            #expect(member.metaHex == Hex.string(Array("swift-meta".utf8)))
+            #expect(member.vsn == versions.map(Int.init))
+            if variant.protocolVersion >= 2 {
+                // Protocol 1 ignores advertised ports and assumes the local one (net.go readRemoteState).
+                #expect(member.port == Int(swiftPort.port))
+            }
+            #expect(status.remoteStates.map(\.stateHex) == [Hex.string(Array("swift-user-state".utf8))])
+            #expect(status.remoteStates.first?.join == true)
         }
-        let member = try #require(status.member("swift-a"))
-        #expect(member.state == "alive")
-        #expect(member.address == "127.0.0.1")
-        #expect(member.metaHex == Hex.string(Array("swift-meta".utf8)))
-        #expect(member.vsn == versions.map(Int.init))
-        if variant.protocolVersion >= 2 {
-            // Protocol 1 ignores advertised ports and assumes the local one (net.go readRemoteState).
-            #expect(member.port == Int(swiftPort.port))
-        }
-        #expect(status.remoteStates.map(\.stateHex) == [Hex.string(Array("swift-user-state".utf8))])
-        #expect(status.remoteStates.first?.join == true)
     }
 
     @Test("a Swift ping over UDP (CRC, compression, encryption as configured) gets the Go node's ack", arguments: NodeVariant.all)
-    func udpPing(variant: NodeVariant) throws {
-        let peer = try GoPeer(variant.arguments)
-        defer { peer.stop() }
-        let socket = try LoopbackEndpoint.udp()
-        var message = Message.ping(
-            PingMessage(seqNo: 77, node: "go-node", sourceAddress: loopback, sourcePort: socket.port, sourceNode: "swift-a"))
-        if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
-        let packet = try PacketEnvelope(message: message, hasChecksum: true, encryption: variant.encryption)
-            .encoded(keyring: variant.keyring)
-        try socket.send(packet, toPort: peer.port)
+    func udpPing(variant: NodeVariant) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(variant.arguments)
+            let socket = try LoopbackEndpoint.udp()
+            var message = Message.ping(
+                PingMessage(seqNo: 77, node: "go-node", sourceAddress: loopback, sourcePort: socket.port, sourceNode: "swift-a"))
+            if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
+            let packet = try PacketEnvelope(message: message, hasChecksum: true, encryption: variant.encryption)
+                .encoded(keyring: variant.keyring)
+            try socket.send(packet, toPort: peer.port)
 
-        let (envelope, bytes) = try receivePacket(on: socket, keyring: variant.keyring, "an ack for SeqNo 77") {
-            $0.message.flattened.contains(.ack(AckResponse(seqNo: 77, payload: nil)))
+            let (envelope, bytes) = try await receivePacket(on: socket, keyring: variant.keyring, "an ack for SeqNo 77") {
+                $0.message.flattened.contains(.ack(AckResponse(seqNo: 77, payload: nil)))
+            }
+            #expect(envelope.encryption == variant.encryption)
+            let nonce = variant.encryption == nil ? nil : Array(bytes[1..<13])
+            #expect(try envelope.encoded(keyring: variant.keyring, nonce: nonce) == bytes)
         }
-        #expect(envelope.encryption == variant.encryption)
-        let nonce = variant.encryption == nil ? nil : Array(bytes[1..<13])
-        #expect(try envelope.encoded(keyring: variant.keyring, nonce: nonce) == bytes)
     }
 
     @Test("alive, suspect, dead and user messages from Swift change the Go node's member list", arguments: NodeVariant.all)
-    func gossip(variant: NodeVariant) throws {
-        let peer = try GoPeer(variant.arguments)
-        defer { peer.stop() }
-        let socket = try LoopbackEndpoint.udp()
-        func send(_ parts: [Message]) throws {
-            var message = parts.count == 1 ? parts[0] : .compound(parts)
-            if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
-            try socket.send(
-                PacketEnvelope(message: message, hasChecksum: true, encryption: variant.encryption)
-                    .encoded(keyring: variant.keyring),
-                toPort: peer.port)
-        }
-
-        let userPayload = Array("user message from swift".utf8)
-        try send([
-            .alive(
-                AliveMessage(
-                    incarnation: 5, node: "swift-b", address: loopback, port: socket.port,
-                    meta: Array("b-meta".utf8), vsn: versions)),
-            .user(userPayload),
-        ])
-        let alive = try peer.waitForStatus("swift-b alive and the user message delivered") {
-            $0.member("swift-b")?.state == "alive" && $0.userMessagesHex.contains(Hex.string(userPayload))
-        }
-        #expect(alive.member("swift-b")?.metaHex == Hex.string(Array("b-meta".utf8)))
-        #expect(alive.member("swift-b")?.vsn == versions.map(Int.init))
-        if variant.protocolVersion >= 2 {
-            #expect(alive.member("swift-b")?.port == Int(socket.port))
-        }
-
-        // memberlist 0.2.2 shows suspicion through no public API; a node that accepts a suspect gossips it on, and
-        // swift-b (this socket) is among the nodes it gossips to.
-        let suspect = SuspectMessage(incarnation: 5, node: "swift-b", from: "swift-a")
-        try send([.suspect(suspect)])
-        if variant.protocolVersion >= 2 {  // protocol 1 gossips to swift-b at its own port, not ours
-            try receivePacket(on: socket, keyring: variant.keyring, "the Go node gossiping the suspicion of swift-b") {
-                $0.message.flattened.contains(.suspect(suspect))
+    func gossip(variant: NodeVariant) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(variant.arguments)
+            let socket = try LoopbackEndpoint.udp()
+            func send(_ parts: [Message]) throws {
+                var message = parts.count == 1 ? parts[0] : .compound(parts)
+                if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
+                try socket.send(
+                    PacketEnvelope(message: message, hasChecksum: true, encryption: variant.encryption)
+                        .encoded(keyring: variant.keyring),
+                    toPort: peer.port)
             }
-        }
 
-        try send([.dead(DeadMessage(incarnation: 5, node: "swift-b", from: "swift-a"))])
-        try peer.waitForStatus("swift-b dead") { $0.member("swift-b")?.state == "dead" }
+            let userPayload = Array("user message from swift".utf8)
+            try send([
+                .alive(
+                    AliveMessage(
+                        incarnation: 5, node: "swift-b", address: loopback, port: socket.port,
+                        meta: Array("b-meta".utf8), vsn: versions)),
+                .user(userPayload),
+            ])
+            let alive = try await peer.waitForStatus("swift-b alive and the user message delivered") {
+                $0.member("swift-b")?.state == "alive" && $0.userMessagesHex.contains(Hex.string(userPayload))
+            }
+            #expect(alive.member("swift-b")?.metaHex == Hex.string(Array("b-meta".utf8)))
+            #expect(alive.member("swift-b")?.vsn == versions.map(Int.init))
+            if variant.protocolVersion >= 2 {
+                #expect(alive.member("swift-b")?.port == Int(socket.port))
+            }
+
+            // memberlist 0.2.2 shows suspicion through no public API; a node that accepts a suspect gossips it on, and
+            // swift-b (this socket) is among the nodes it gossips to.
+            let suspect = SuspectMessage(incarnation: 5, node: "swift-b", from: "swift-a")
+            try send([.suspect(suspect)])
+            if variant.protocolVersion >= 2 {  // protocol 1 gossips to swift-b at its own port, not ours
+                try await receivePacket(on: socket, keyring: variant.keyring, "the Go node gossiping the suspicion of swift-b") {
+                    $0.message.flattened.contains(.suspect(suspect))
+                }
+            }
+
+            try send([.dead(DeadMessage(incarnation: 5, node: "swift-b", from: "swift-a"))])
+            try await peer.waitForStatus("swift-b dead") { $0.member("swift-b")?.state == "dead" }
+        }
     }
 
     // Protocol 1 replaces the requested port with its own (net.go handleIndirectPing), so only 2 and up.
     @Test(
         "a Swift indirect ping makes the Go node probe the target and relay the target's ack",
         arguments: NodeVariant.all.filter { $0.protocolVersion >= 2 })
-    func indirectPing(variant: NodeVariant) throws {
-        let peer = try GoPeer(variant.arguments)
-        defer { peer.stop() }
-        let requester = try LoopbackEndpoint.udp()
-        let target = try LoopbackEndpoint.udp()
-        func packet(_ message: Message) throws -> [UInt8] {
-            var message = message
-            if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
-            return try PacketEnvelope(message: message, encryption: variant.encryption).encoded(keyring: variant.keyring)
-        }
-        let request = IndirectPingRequest(
-            seqNo: 9, target: loopback, port: target.port, node: "swift-target", nack: true,
-            sourceAddress: loopback, sourcePort: requester.port, sourceNode: "swift-requester")
-        try requester.send(packet(.indirectPing(request)), toPort: peer.port)
-
-        var probe: PingMessage?
-        try receivePacket(on: target, keyring: variant.keyring, "the Go node's ping of swift-target") { envelope in
-            for case .ping(let ping) in envelope.message.flattened where ping.node == "swift-target" {
-                probe = ping
+    func indirectPing(variant: NodeVariant) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(variant.arguments)
+            let requester = try LoopbackEndpoint.udp()
+            let target = try LoopbackEndpoint.udp()
+            func packet(_ message: Message) throws -> [UInt8] {
+                var message = message
+                if let algorithm = variant.compressionAlgorithm { message = .compressed(algorithm, message) }
+                return try PacketEnvelope(message: message, encryption: variant.encryption).encoded(keyring: variant.keyring)
             }
-            return probe != nil
-        }
-        let ping = try #require(probe)
-        #expect(ping.sourcePort == peer.port)
-        #expect(ping.sourceNode == "go-node")
-        try target.send(packet(.ack(AckResponse(seqNo: ping.seqNo))), toPort: peer.port)
+            let request = IndirectPingRequest(
+                seqNo: 9, target: loopback, port: target.port, node: "swift-target", nack: true,
+                sourceAddress: loopback, sourcePort: requester.port, sourceNode: "swift-requester")
+            try requester.send(packet(.indirectPing(request)), toPort: peer.port)
 
-        try receivePacket(on: requester, keyring: variant.keyring, "the relayed ack for SeqNo 9") {
-            $0.message.flattened.contains { if case .ack(let ack) = $0 { ack.seqNo == 9 } else { false } }
+            var probe: PingMessage?
+            try await receivePacket(on: target, keyring: variant.keyring, "the Go node's ping of swift-target") { envelope in
+                for case .ping(let ping) in envelope.message.flattened where ping.node == "swift-target" {
+                    probe = ping
+                }
+                return probe != nil
+            }
+            let ping = try #require(probe)
+            #expect(ping.sourcePort == peer.port)
+            #expect(ping.sourceNode == "go-node")
+            try target.send(packet(.ack(AckResponse(seqNo: ping.seqNo))), toPort: peer.port)
+
+            try await receivePacket(on: requester, keyring: variant.keyring, "the relayed ack for SeqNo 9") {
+                $0.message.flattened.contains { if case .ack(let ack) = $0 { ack.seqNo == 9 } else { false } }
+            }
         }
     }
 
     @Test("a Swift ping and user message over TCP are answered and delivered", arguments: NodeVariant.all)
-    func streamPingAndUserMessage(variant: NodeVariant) throws {
-        let peer = try GoPeer(variant.arguments)
-        defer { peer.stop() }
+    func streamPingAndUserMessage(variant: NodeVariant) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(variant.arguments)
 
-        let pingConnection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
-        defer { pingConnection.close() }
-        try pingConnection.write(
-            StreamEnvelope(
-                message: .ping(PingMessage(seqNo: 5, node: "go-node")), compression: variant.compressionAlgorithm,
-                encryption: variant.encryption
-            ).encoded(keyring: variant.keyring))
-        let (reply, replyBytes) = try pingConnection.read("the Go node's stream ack") { bytes in
-            try StreamEnvelope.decodeIfComplete(bytes, direction: .listener, keyring: variant.keyring)
-                .map { ($0.envelope, Array(bytes[..<$0.consumed])) }
-        }
-        #expect(reply.message == .ack(AckResponse(seqNo: 5, payload: nil)))
-        let nonce = variant.encryption == nil ? nil : Array(replyBytes[6..<18])
-        #expect(try reply.encoded(direction: .listener, keyring: variant.keyring, nonce: nonce) == replyBytes)
+            let pingConnection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
+            defer { pingConnection.close() }
+            try pingConnection.write(
+                StreamEnvelope(
+                    message: .ping(PingMessage(seqNo: 5, node: "go-node")), compression: variant.compressionAlgorithm,
+                    encryption: variant.encryption
+                ).encoded(keyring: variant.keyring))
+            let (reply, replyBytes) = try await pingConnection.read("the Go node's stream ack") { bytes in
+                try StreamEnvelope.decodeIfComplete(bytes, direction: .listener, keyring: variant.keyring)
+                    .map { ($0.envelope, Array(bytes[..<$0.consumed])) }
+            }
+            #expect(reply.message == .ack(AckResponse(seqNo: 5, payload: nil)))
+            let nonce = variant.encryption == nil ? nil : Array(replyBytes[6..<18])
+            #expect(try reply.encoded(direction: .listener, keyring: variant.keyring, nonce: nonce) == replyBytes)
 
-        let payload = Array(repeating: Array("a stream user message from swift ".utf8), count: 40).flatMap { $0 }
-        let userConnection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
-        defer { userConnection.close() }
-        try userConnection.write(
-            StreamEnvelope(message: .user(payload), compression: variant.compressionAlgorithm, encryption: variant.encryption)
-                .encoded(keyring: variant.keyring))
-        userConnection.shutdownWrite()
-        try peer.waitForStatus("the stream user message delivered") {
-            $0.userMessagesHex.contains(Hex.string(payload))
+            let payload = Array(repeating: Array("a stream user message from swift ".utf8), count: 40).flatMap { $0 }
+            let userConnection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
+            defer { userConnection.close() }
+            try userConnection.write(
+                StreamEnvelope(message: .user(payload), compression: variant.compressionAlgorithm, encryption: variant.encryption)
+                    .encoded(keyring: variant.keyring))
+            userConnection.shutdownWrite()
+            try await peer.waitForStatus("the stream user message delivered") {
+                $0.userMessagesHex.contains(Hex.string(payload))
+            }
         }
     }
 
     @Test("a push/pull whose user state needs a 16-bit length is accepted in Swift's signed-int encoding")
-    func largeUserState() throws {
+    func largeUserState() async throws {
         // go-msgpack 0.5.5 writes UserStateLen 1320 as uint16 (cd), Swift writes int16 (d1) as newer go-msgpack does.
-        let peer = try GoPeer(NodeVariant.all[0].arguments)
-        defer { peer.stop() }
-        let state = Array(repeating: UInt8(ascii: "s"), count: 1320)
-        let request = try StreamEnvelope(message: .pushPull(PushPull(join: false, nodes: [], userState: state)))
-            .encoded(direction: .dialer)
-        #expect(request.starts(with: [0x06, 0x83, 0xa4] + Array("Join".utf8) + [0xc2]))
-        #expect(request.contains(subsequence: [0xd1, 0x05, 0x28]))
-        let connection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
-        defer { connection.close() }
-        try connection.write(request)
-        _ = try connection.read("the Go node's push/pull reply") {
-            try StreamEnvelope.decodeIfComplete($0, direction: .listener)
-        }
-        try peer.waitForStatus("the 1320-byte user state merged") {
-            $0.remoteStates.map(\.stateHex) == [Hex.string(state)]
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(NodeVariant.all[0].arguments)
+            let state = Array(repeating: UInt8(ascii: "s"), count: 1320)
+            let request = try StreamEnvelope(message: .pushPull(PushPull(join: false, nodes: [], userState: state)))
+                .encoded(direction: .dialer)
+            #expect(request.starts(with: [0x06, 0x83, 0xa4] + Array("Join".utf8) + [0xc2]))
+            #expect(request.contains(subsequence: [0xd1, 0x05, 0x28]))
+            let connection = try LoopbackEndpoint.tcp(connectingTo: peer.port)
+            defer { connection.close() }
+            try connection.write(request)
+            _ = try await connection.read("the Go node's push/pull reply") {
+                try StreamEnvelope.decodeIfComplete($0, direction: .listener)
+            }
+            try await peer.waitForStatus("the 1320-byte user state merged") {
+                $0.remoteStates.map(\.stateHex) == [Hex.string(state)]
+            }
         }
     }
 
@@ -260,13 +266,13 @@ struct GoNodeAcceptsSwiftTests {
     private func receivePacket(
         on socket: LoopbackEndpoint, keyring: Keyring?, _ what: String,
         _ condition: (PacketEnvelope) -> Bool
-    ) throws -> (PacketEnvelope, [UInt8]) {
+    ) async throws -> (PacketEnvelope, [UInt8]) {
         let deadline = ContinuousClock().now.advanced(by: .seconds(20))
         var undecodable: [String] = []
         while true {
             let bytes: [UInt8]
             do {
-                bytes = try socket.receive(deadline: deadline, what: what)
+                bytes = try await socket.receive(deadline: deadline, what: what)
             } catch {
                 throw FixtureError.failed("\(error); undecodable datagrams: \(undecodable)")
             }

@@ -21,53 +21,54 @@ struct KeyringPeekTests {
 
     @Test("the cluster's key (primary, with an old key after it): both members, from an encrypted reply")
     func rightKey() async throws {
-        let first = try GoPeer(name: "secret-1", ["--key", Hex.string(Self.clusterKey)])
-        defer { first.stop() }
-        let second = try GoPeer(
-            name: "secret-2", ["--key", Hex.string(Self.clusterKey), "--join", "127.0.0.1:\(first.port)"])
-        defer { second.stop() }
-        try first.waitForStatus("secret-1 to see secret-2") { $0.member("secret-2")?.state == "alive" }
+        try await withFixtures { fixtures in
+            let first = try await fixtures.goPeer(name: "secret-1", ["--key", Hex.string(Self.clusterKey)])
+            let second = try await fixtures.goPeer(
+                name: "secret-2", ["--key", Hex.string(Self.clusterKey), "--join", "127.0.0.1:\(first.port)"])
+            try await first.waitForStatus("secret-1 to see secret-2") { $0.member("secret-2")?.state == "alive" }
 
-        let result = try await Peek.run(
-            peer: "127.0.0.1:\(first.port)", configuration: Self.configuration([Self.clusterKey, Self.otherKey]))
-        #expect(result.nodes.map(\.name).sorted() == ["secret-1", "secret-2"])
-        // The peek left no trace: the peer still knows exactly its two.
-        #expect(Set(try #require(first.status()).members.map(\.name)) == ["secret-1", "secret-2"])
+            let result = try await Peek.run(
+                peer: "127.0.0.1:\(first.port)", configuration: Self.configuration([Self.clusterKey, Self.otherKey]))
+            #expect(result.nodes.map(\.name).sorted() == ["secret-1", "secret-2"])
+            // The peek left no trace: the peer still knows exactly its two.
+            #expect(Set(try #require(first.status()).members.map(\.name)) == ["secret-1", "secret-2"])
+        }
     }
 
     @Test("a wrong key: the peer's encrypted error reply opens with none of ours, naming the key files")
     func wrongKey() async throws {
-        let peer = try GoPeer(name: "secret", ["--key", Hex.string(Self.clusterKey)])
-        defer { peer.stop() }
-        let address = "127.0.0.1:\(peer.port)"
-        let error = await #expect(throws: MemberlistError.self) {
-            try await Peek.run(peer: address, configuration: Self.configuration([Self.otherKey]))
+        try await withFixtures { fixtures in
+            let peer = try await fixtures.goPeer(name: "secret", ["--key", Hex.string(Self.clusterKey)])
+            let address = "127.0.0.1:\(peer.port)"
+            let error = await #expect(throws: MemberlistError.self) {
+                try await Peek.run(peer: address, configuration: Self.configuration([Self.otherKey]))
+            }
+            #expect(error == .keyringMismatch(peer: address, keysTried: 1, keyFiles: ["gossip.key"]))
+            #expect(error?.isProtocolMismatch == true)
         }
-        #expect(error == .keyringMismatch(peer: address, keysTried: 1, keyFiles: ["gossip.key"]))
-        #expect(error?.isProtocolMismatch == true)
     }
 
     @Test("no key for an encrypted cluster, and a key for a plain one: each a protocol mismatch that says so")
     func keyMismatchBothWays() async throws {
-        let encrypted = try GoPeer(name: "secret", ["--key", Hex.string(Self.clusterKey)])
-        defer { encrypted.stop() }
-        let plain = try GoPeer(name: "plain")
-        defer { plain.stop() }
+        try await withFixtures { fixtures in
+            let encrypted = try await fixtures.goPeer(name: "secret", ["--key", Hex.string(Self.clusterKey)])
+            let plain = try await fixtures.goPeer(name: "plain")
 
-        let noKey = await #expect(throws: MemberlistError.self) {
-            try await Peek.run(peer: "127.0.0.1:\(encrypted.port)", configuration: Self.configuration(nil))
+            let noKey = await #expect(throws: MemberlistError.self) {
+                try await Peek.run(peer: "127.0.0.1:\(encrypted.port)", configuration: Self.configuration(nil))
+            }
+            guard case .undecodableReply(_, .keyringRequired) = noKey else {
+                Issue.record("expected keyringRequired, got \(String(describing: noKey))")
+                return
+            }
+            let extraKey = await #expect(throws: MemberlistError.self) {
+                try await Peek.run(peer: "127.0.0.1:\(plain.port)", configuration: Self.configuration([Self.clusterKey]))
+            }
+            guard case .undecodableReply(_, .unexpectedMessageType(let type, _, _)) = extraKey else {
+                Issue.record("expected an unencrypted reply, got \(String(describing: extraKey))")
+                return
+            }
+            #expect(type == .error)
         }
-        guard case .undecodableReply(_, .keyringRequired) = noKey else {
-            Issue.record("expected keyringRequired, got \(String(describing: noKey))")
-            return
-        }
-        let extraKey = await #expect(throws: MemberlistError.self) {
-            try await Peek.run(peer: "127.0.0.1:\(plain.port)", configuration: Self.configuration([Self.clusterKey]))
-        }
-        guard case .undecodableReply(_, .unexpectedMessageType(let type, _, _)) = extraKey else {
-            Issue.record("expected an unencrypted reply, got \(String(describing: extraKey))")
-            return
-        }
-        #expect(type == .error)
     }
 }

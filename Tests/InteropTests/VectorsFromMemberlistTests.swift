@@ -9,27 +9,38 @@ private struct VectorRun: Sendable {
     let directory: URL?
     let failure: String?
 
-    static let shared: VectorRun = {
+    /// The one run, started by the first test that asks and awaited by the rest (it takes a while: no test
+    /// thread waits for it).
+    private static let run = Task<VectorRun, Never> {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpeer-vectors-\(UUID().uuidString)")
         do {
-            try GoPeer.writeVectors(to: directory)
+            try await GoPeer.writeVectors(to: directory)
             return VectorRun(directory: directory, failure: nil)
         } catch {
             return VectorRun(directory: nil, failure: "\(error)")
         }
-    }()
+    }
 
-    func sidecars(variant: String) throws -> [(VectorSidecar, [UInt8])] {
+    static var shared: VectorRun {
+        get async { await run.value }
+    }
+
+    /// Every vector of `variant`. Yields between files, as the tests yield between vectors: a dozen of these
+    /// tests start together when the run ends, and without a yield they would hold every thread of the
+    /// cooperative pool for seconds, starving the observer tests that answer real peers' probes meanwhile.
+    func sidecars(variant: String) async throws -> [(VectorSidecar, [UInt8])] {
         guard let directory else { throw FixtureError.failed(failure ?? "no vectors") }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasPrefix(variant + "-") && $0.hasSuffix(".json") }.sorted()
-        return try names.compactMap { name in
+        var vectors: [(VectorSidecar, [UInt8])] = []
+        for name in names {
+            await Task.yield()
             let sidecar = try JSONDecoder().decode(
                 VectorSidecar.self, from: Data(contentsOf: directory.appendingPathComponent(name)))
-            guard sidecar.variant == variant else { return nil }
-            let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(sidecar.file)))
-            return (sidecar, bytes)
+            guard sidecar.variant == variant else { continue }
+            vectors.append((sidecar, try [UInt8](Data(contentsOf: directory.appendingPathComponent(sidecar.file)))))
         }
+        return vectors
     }
 
     struct Summary: Decodable {
@@ -56,8 +67,8 @@ private let capturedVariants = ["plain", "lzw", "aes128-v1", "aes256-v0-lzw", "a
 )
 struct VectorsFromMemberlistTests {
     @Test("every variant provoked every message kind it can, and Go read every payload it recorded")
-    func everyKindProvoked() throws {
-        let summaries = try VectorRun.shared.summaries()
+    func everyKindProvoked() async throws {
+        let summaries = try await VectorRun.shared.summaries()
         #expect(summaries.map(\.variant).sorted() == capturedVariants.sorted())
         for summary in summaries {
             #expect(summary.missing.isEmpty, "\(summary.variant) never produced \(summary.missing)")
@@ -74,24 +85,26 @@ struct VectorsFromMemberlistTests {
     }
 
     @Test("Swift decodes each packet as Go does and re-encodes it byte for byte", arguments: capturedVariants)
-    func packets(variant: String) throws {
-        let vectors = try VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "packet" }
+    func packets(variant: String) async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "packet" }
         #expect(vectors.count > 10)
         var problems: [String] = []
         for (sidecar, bytes) in vectors {
+            await Task.yield()
             if let problem = try checkPacket(sidecar, bytes) { problems.append("\(sidecar.file): \(problem)") }
         }
         #expect(problems.isEmpty, "\(problems.count) of \(vectors.count) packets disagree:\n\(problems.prefix(8).joined(separator: "\n"))")
     }
 
     @Test("Swift decodes each stream as Go does and re-encodes it byte for byte", arguments: capturedVariants)
-    func streams(variant: String) throws {
-        let vectors = try VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "stream" }
+    func streams(variant: String) async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: variant).filter { $0.0.transport == "stream" }
         let types = Set(vectors.compactMap { $0.0.stream?.type })
         #expect(types.isSuperset(of: ["pushPull", "user", "ping", "ack", "err"]), "stream kinds: \(types)")
         var problems: [String] = []
         var widthDifferences = 0
         for (sidecar, bytes) in vectors {
+            await Task.yield()
             switch try checkStream(sidecar, bytes) {
             case .agrees: break
             case .userStateLengthWidth: widthDifferences += 1
@@ -110,10 +123,11 @@ struct VectorsFromMemberlistTests {
     }
 
     @Test("bodies go-msgpack encodes from memberlist's structs decode and re-encode byte for byte")
-    func encodedBodies() throws {
-        let vectors = try VectorRun.shared.sidecars(variant: "encoded")
+    func encodedBodies() async throws {
+        let vectors = try await VectorRun.shared.sidecars(variant: "encoded")
         #expect(vectors.count == 10)
         for (sidecar, bytes) in vectors {
+            await Task.yield()
             #expect(sidecar.source == "go-msgpack 0.5.5")
             #expect(try checkPacket(sidecar, bytes) == nil, "\(sidecar.file)")
         }

@@ -87,7 +87,8 @@ struct ObserverSessionTests {
     static func configuration(name: String = "ringctl-test-observer") -> ObserverConfiguration {
         ObserverConfiguration(
             transport: .dskit, clusterLabel: label, nodeName: name, bindHost: "127.0.0.1", timeout: .seconds(5),
-            probeTimeout: .milliseconds(200))
+            // Generous: a relayed ping's ack must come back within it while other suites load the machine.
+            probeTimeout: .seconds(2))
     }
 
     /// The dead messages the node received.
@@ -229,19 +230,27 @@ struct ObserverSessionTests {
                 let newcomer = AliveMessage(
                     incarnation: 1, node: "peer-1", address: NodeAddress(ipv4: 127, 0, 0, 1), port: 1,
                     vsn: ProtocolVersions.memberlistDefault.vsn)
+                // Each dskit packet is its own connection, handled concurrently: each send waits until the one before
+                // it took effect, so they apply in this order.
                 try await Self.sendPacket(
                     .compressed(.lzw, .compound([.alive(newcomer), .user(pair.protobufBytes())])), to: observer,
                     from: server.address)
+                try await eventually("peer-1 alive") { await session.snapshot().members.contains { $0.name == "peer-1" } }
                 try await Self.sendPacket(
                     .ping(PingMessage(seqNo: 90, node: session.configuration.nodeName)), to: observer,
                     from: server.address, label: "other-cluster")
+                try await eventually("the wrong label's problem") { await session.snapshot().problemCount > 0 }
                 try await Self.sendPacket(
                     .dead(DeadMessage(incarnation: 1, node: "peer-1", from: "peer-1")), to: observer,
                     from: server.address)
-                var events: [ObserverEvent] = []
-                for await event in session.events {
-                    events.append(event)
-                    if case .member(.left) = event { break }
+                // The deadline bounds a hang (the expectations below then fail).
+                let events = await collecting(within: .seconds(30)) {
+                    var events: [ObserverEvent] = []
+                    for await event in session.events {
+                        events.append(event)
+                        if case .member(.left) = event { break }
+                    }
+                    return events
                 }
                 #expect(await session.snapshot().members.map(\.state) == [.alive, .left])
                 #expect(await session.snapshot().problemCount == 1)

@@ -143,7 +143,9 @@ struct PeekTests {
 
     @Test("nothing listening: connection refused, naming the peer")
     func refused() async throws {
-        let port = try LoopbackSocket.freePort(.tcp)
+        let portSocket = try LoopbackSocket.refusing()
+        defer { portSocket.close() }
+        let port = portSocket.port
         let error = await #expect(throws: MemberlistError.self) {
             try await Peek.run(
                 peer: "127.0.0.1:\(port)", configuration: PeekConfiguration(transport: .dskit, timeout: .seconds(10)))

@@ -10,7 +10,7 @@ import TestSupport
 /// the happy path, each way verification fails, and each plain/TLS mix-up, all within the deadline.
 @Suite("Peek over TLS")
 struct TLSPeekTests {
-    static func certificates() throws -> TestCertificates { try TestCertificates.shared() }
+    static func certificates() async throws -> TestCertificates { try await TestCertificates.shared() }
 
     /// A server context presenting `certificate`/`key`.
     static func serverContext(certificate: String, key: String) throws -> NIOSSLContext {
@@ -24,7 +24,7 @@ struct TLSPeekTests {
     static func withTLSNode<Result: Sendable>(
         certificate: String? = nil, key: String? = nil, _ body: (LoopbackServer) async throws -> Result
     ) async throws -> Result {
-        let certificates = try certificates()
+        let certificates = try await certificates()
         let context = try serverContext(
             certificate: certificate ?? certificates.serverCertificate, key: key ?? certificates.serverKey)
         return try await LoopbackServer.with(
@@ -42,7 +42,7 @@ struct TLSPeekTests {
 
     @Test("peek over TLS with the cluster's CA: members and KV back, verified against the IP (and localhost)")
     func trustedPeek() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let byIP = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
         let byName = try Self.client(
             TLSSettings(enabled: true, caPath: certificates.caCertificate, serverName: "localhost"))
@@ -57,7 +57,7 @@ struct TLSPeekTests {
 
     @Test("a certificate from another CA: untrusted, the error names the peer, exit class protocol mismatch")
     func untrustedCA() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let client = try Self.client(TLSSettings(enabled: true, caPath: certificates.otherCACertificate))
         let error = try await Self.withTLSNode { server in
             await #expect(throws: MemberlistError.self) { try await Self.peek(server.address, tls: client) }
@@ -73,7 +73,7 @@ struct TLSPeekTests {
 
     @Test("a self-signed server certificate is untrusted, and accepted with insecure-skip-verify")
     func selfSigned() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let verifying = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
         let skipping = try Self.client(TLSSettings(enabled: true, insecureSkipVerify: true))
         try await Self.withTLSNode(
@@ -95,7 +95,7 @@ struct TLSPeekTests {
     func nameMismatch() async throws {
         // The localhost-only certificate has no IP SAN: NIOSSL accepts an IP SAN matching the address dialed
         // even when a server name is set, so only this certificate shows the name check.
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let otherName = try Self.client(
             TLSSettings(enabled: true, caPath: certificates.caCertificate, serverName: "ingester.pyroscope.svc"))
         let noName = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
@@ -118,7 +118,7 @@ struct TLSPeekTests {
 
     @Test("TLS to a plain dskit node (it closes on the ClientHello): closed during the handshake")
     func tlsToClosingPlainNode() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let client = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
         let error = try await LoopbackServer.with(PeekTests.dskitNode(label: "", requests: RequestLog())) { server in
             await #expect(throws: MemberlistError.self) { try await Self.peek(server.address, tls: client) }
@@ -132,7 +132,7 @@ struct TLSPeekTests {
 
     @Test("TLS to a plain listener that answers in plaintext: not TLS")
     func tlsToTalkingPlainNode() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let client = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
         let reply = try StreamEnvelope(message: .pushPull(PeekTests.reply)).encoded(direction: .listener)
         let error = try await LoopbackServer.with({ inbound, outbound in
@@ -162,7 +162,7 @@ struct TLSPeekTests {
 
     @Test("a listener that never answers the ClientHello: timed out in the TLS handshake")
     func silentHandshake() async throws {
-        let certificates = try Self.certificates()
+        let certificates = try await Self.certificates()
         let client = try Self.client(TLSSettings(enabled: true, caPath: certificates.caCertificate))
         let silent = try LoopbackSocket(.tcp)
         defer { silent.close() }
@@ -178,8 +178,8 @@ struct TLSPeekTests {
 @Suite("TLSSettings")
 struct TLSSettingsTests {
     @Test("disabled settings make no client; enabled ones load the CA, the client pair, the server name")
-    func makeClient() throws {
-        let certificates = try TestCertificates.shared()
+    func makeClient() async throws {
+        let certificates = try await TestCertificates.shared()
         #expect(try TLSSettings(enabled: false, caPath: "/nonexistent").makeClient() == nil)
         let client = try #require(try TLSSettings(
             enabled: true, certPath: certificates.clientCertificate, keyPath: certificates.clientKey,
@@ -192,8 +192,8 @@ struct TLSSettingsTests {
     }
 
     @Test("a missing CA file, a CA that is not PEM, a lone key, a key of another certificate: each named")
-    func badFiles() throws {
-        let certificates = try TestCertificates.shared()
+    func badFiles() async throws {
+        let certificates = try await TestCertificates.shared()
         let missing = #expect(throws: TLSConfigurationError.self) {
             try TLSSettings(enabled: true, caPath: certificates.directory + "/missing.crt").makeClient()
         }

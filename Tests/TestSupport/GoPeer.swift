@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Tests/Peers/mlpeer: a real hashicorp/memberlist 0.2.2 peer, built with Debian's Go (build.sh) and run by PID.
-public final class GoPeer: @unchecked Sendable {
-    // @unchecked: `process` is set once in init; `stop()` is called from one task at a time.
+/// Started inside a fixture scope (`withGoPeer`, `Fixtures.goPeer`), which stops it.
+public final class GoPeer: Sendable {
     /// The node's memberlist port (TCP and UDP) on 127.0.0.1.
     public let port: UInt16
     /// The node's name.
@@ -27,14 +27,9 @@ public final class GoPeer: @unchecked Sendable {
     private static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private static let buildLock = NSLock()
-    nonisolated(unsafe) private static var builtBinary: String?  // guarded by buildLock
-
-    /// Builds mlpeer (once per test process; `go build` itself skips unchanged work) and returns its path.
-    public static func binary() throws -> String {
-        buildLock.lock()
-        defer { buildLock.unlock() }
-        if let builtBinary { return builtBinary }
+    /// The one build of mlpeer in this test process, started by the first caller and awaited by every other
+    /// (a `static let` is initialised once; creating the task does not block).
+    private static let build = Task<String, any Error> {
         guard let go = goExecutable else {
             throw FixtureError.missingTool("go", install: "apt-get install golang-go golang-github-hashicorp-memberlist-dev")
         }
@@ -44,33 +39,48 @@ public final class GoPeer: @unchecked Sendable {
         environment["PATH"] = goDirectory + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         let build = try ChildProcess(
             "/bin/sh", [peers.appendingPathComponent("mlpeer/build.sh").path], environment: environment)
-        let status = try build.wait(deadline: .seconds(600))
+        defer { build.cleanUp() }
+        let status = try await build.wait(deadline: .seconds(600))
         guard status == 0 else {
             throw FixtureError.failed("building mlpeer failed (\(status)): \(build.stderr)")
         }
-        let path = peers.appendingPathComponent("bin/mlpeer").path
-        builtBinary = path
-        return path
+        return peers.appendingPathComponent("bin/mlpeer").path
+    }
+
+    /// Builds mlpeer (once per test process; `go build` itself skips unchanged work) and returns its path.
+    public static func binary() async throws -> String {
+        try await build.value
     }
 
     /// Runs `mlpeer vectors --out DIRECTORY` to completion.
-    public static func writeVectors(to directory: URL, deadline: Duration = .seconds(300)) throws {
-        let process = try ChildProcess(try binary(), ["vectors", "--out", directory.path])
-        let status = try process.wait(deadline: deadline)
+    public static func writeVectors(to directory: URL, deadline: Duration = .seconds(300)) async throws {
+        let process = try ChildProcess(try await binary(), ["vectors", "--out", directory.path])
+        defer { process.cleanUp() }
+        let status = try await process.wait(deadline: deadline)
         guard status == 0 else {
             throw FixtureError.failed("mlpeer vectors exited with \(status): \(process.stderr)")
         }
     }
 
-    /// Starts `mlpeer serve` with `arguments` and waits for its `READY 127.0.0.1:PORT` line.
-    public init(name: String = "go-node", _ arguments: [String] = []) throws {
+    private init(port: UInt16, name: String, process: ChildProcess, statusPath: String) {
+        self.port = port
+        self.name = name
+        self.process = process
+        self.statusPath = statusPath
+    }
+
+    /// Starts `mlpeer serve` with `arguments` in `fixtures` and waits for its `READY 127.0.0.1:PORT` line.
+    static func start(name: String, _ arguments: [String], in fixtures: Fixtures) async throws -> GoPeer {
+        let binary = try await binary()
+        await fixtures.takeGoSlot()
         let statusPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("mlpeer-status-\(UUID().uuidString).json").path
-        let process = try ChildProcess(
-            try Self.binary(), ["serve", "--name", name, "--status", statusPath] + arguments)
+        let process = try fixtures.process(
+            binary, ["serve", "--name", name, "--status", statusPath] + arguments)
         var port: UInt16?
         do {
-            try waitUntil("mlpeer serve to print READY", deadline: .seconds(30)) {
+            // Generous: under a parallel run a Go start-up can wait seconds for a core.
+            try await eventually("mlpeer serve to print READY", deadline: .seconds(60)) {
                 if let exit = process.poll() {
                     throw FixtureError.failed("mlpeer serve exited with \(exit): \(process.stderr)")
                 }
@@ -81,13 +91,10 @@ public final class GoPeer: @unchecked Sendable {
                 return port != nil
             }
         } catch {
-            process.stop()
+            await process.stop()
             throw error
         }
-        self.port = port ?? 0
-        self.name = name
-        self.process = process
-        self.statusPath = statusPath
+        return GoPeer(port: port ?? 0, name: name, process: process, statusPath: statusPath)
     }
 
     /// The node's last status file: members (every state), user messages and remote states its delegate got.
@@ -100,55 +107,85 @@ public final class GoPeer: @unchecked Sendable {
     /// node's stderr.
     @discardableResult
     public func waitForStatus(
-        _ what: String, deadline: Duration = .seconds(20), _ condition: (GoPeerStatus) -> Bool
-    ) throws -> GoPeerStatus {
+        _ what: String, deadline: Duration = .seconds(30), _ condition: (GoPeerStatus) -> Bool
+    ) async throws -> GoPeerStatus {
         var last: GoPeerStatus?
         do {
-            try waitUntil(what, deadline: deadline) {
+            try await eventually(what, deadline: deadline) {
                 if let exit = process.poll() {
                     throw FixtureError.failed("mlpeer serve exited with \(exit): \(process.stderr)")
                 }
                 last = status()
                 return last.map(condition) ?? false
             }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw FixtureError.failed("\(error); last status: \(String(describing: last)); stderr: \(process.stderr)")
         }
         return last!
     }
 
+    /// Waits until every one of `peers` lists `name` in `state`; the failure shows how each peer lists it and
+    /// the lines of its log that name it.
+    public static func waitForAll(
+        _ peers: [GoPeer], toList name: String, as state: String = "alive", deadline: Duration = .seconds(30)
+    ) async throws {
+        do {
+            try await eventually("every peer to list \(name) \(state)", deadline: deadline) {
+                peers.allSatisfy { $0.status()?.member(name)?.state == state }
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let views = peers.map { peer in
+                let log = peer.stderr.split(separator: "\n").filter { $0.contains(name) }.suffix(6)
+                return "\(peer.name) lists it \(peer.status()?.member(name)?.state ?? "not at all"), log: \(Array(log))"
+            }
+            throw FixtureError.failed("\(error); " + views.joined(separator: "; "))
+        }
+    }
+
     /// Starts a dskit-shaped node: dskit's TCP-only transport, the KV delegate holding ring key "ring" with this
     /// node's instance (id = `name`), dskit node meta for `zone` (role member), a fast push/pull so a cluster
     /// converges within a second or two, and memberlist logs on stderr. `more` goes after these flags.
-    public static func dskit(
-        name: String, label: String = "", zone: String = "", joining seed: GoPeer? = nil, _ more: [String] = []
-    ) throws -> GoPeer {
+    static func dskit(
+        name: String, label: String = "", zone: String = "", joining seed: GoPeer? = nil, _ more: [String] = [],
+        in fixtures: Fixtures
+    ) async throws -> GoPeer {
         var arguments = ["--transport", "dskit", "--push-pull-interval", "300ms", "--verbose"]
         if !label.isEmpty { arguments += ["--label", label] }
         if !zone.isEmpty { arguments += ["--zone", zone] }
         if let seed { arguments += ["--join", seed.address] }
-        return try GoPeer(name: name, arguments + more)
+        return try await start(name: name, arguments + more, in: fixtures)
     }
 
     /// "127.0.0.1:PORT".
     public var address: String { "127.0.0.1:\(port)" }
 
+    /// The node's PID.
+    public var pid: pid_t { process.pid }
+
+    /// Whether the node still runs.
+    public var isRunning: Bool { process.isRunning }
+
     /// Stops (`true`, SIGUSR1) or resumes (`false`, SIGUSR2) the ring heartbeat of a running dskit-shaped node;
     /// wait for `status()?.ring?.heartbeatFrozen` to see it applied.
     public func freezeHeartbeat(_ frozen: Bool = true) {
-        kill(process.pid, frozen ? SIGUSR1 : SIGUSR2)
+        process.signal(frozen ? SIGUSR1 : SIGUSR2)
     }
 
     /// The node's stderr so far (memberlist logs with `--verbose`).
     public var stderr: String { process.stderr }
 
-    /// Kills the node by PID.
-    public func stop() {
-        process.stop()
-        try? FileManager.default.removeItem(atPath: statusPath)
+    /// Kills the node by PID and waits until it is reaped (its scope would do it at the end anyway).
+    public func stop() async {
+        await process.stop()
     }
 
-    deinit { stop() }
+    deinit {
+        try? FileManager.default.removeItem(atPath: statusPath)
+    }
 }
 
 /// `mlpeer serve`'s status file.
@@ -275,9 +312,12 @@ public struct GoPeerStatus: Decodable, Sendable, CustomStringConvertible {
     public let dskitTransport: DskitTransport?
     /// Only with the KV delegate.
     public let ring: Ring?
+    /// How many of the node's probes each member answered with an ack (memberlist's ping delegate), by name.
+    public let probesAcked: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case name, port, members, transport, label, ring
+        case probesAcked = "probes_acked"
         case userMessagesHex = "user_messages_hex"
         case remoteStates = "remote_states"
         case dskitTransport = "dskit_transport"

@@ -4,8 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// A blocking socket on 127.0.0.1 for talking to a real peer in tests: a TCP connection or a bound UDP socket.
-/// Every receive takes a deadline (poll), so no test can hang on a silent peer.
+/// A socket on 127.0.0.1 for talking to a real peer in tests: a TCP connection or a bound UDP socket. Every
+/// receive takes a deadline, so no test can hang on a silent peer, and waits suspended (a non-blocking poll between
+/// short task sleeps), so it holds no thread of the cooperative pool.
 public final class LoopbackEndpoint: @unchecked Sendable {
     // @unchecked: `fd` is set once in init and only closed by `close()`, which tests call from one task.
     private var fd: Int32
@@ -92,16 +93,17 @@ public final class LoopbackEndpoint: @unchecked Sendable {
     }
 
     /// The next datagram, or the next bytes of a stream (empty at EOF); throws when `deadline` passes first.
-    public func receive(deadline: ContinuousClock.Instant, what: String) throws -> [UInt8] {
+    public func receive(deadline: ContinuousClock.Instant, what: String) async throws -> [UInt8] {
         let clock = ContinuousClock()
         while true {
-            let left = clock.now.duration(to: deadline)
-            guard left > .zero else { throw FixtureError.failed("timed out waiting for \(what)") }
+            guard clock.now < deadline else { throw FixtureError.failed("timed out waiting for \(what)") }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000, 1000))
-            let ready = poll(&descriptor, 1, max(milliseconds, 1))
+            let ready = poll(&descriptor, 1, 0)
             if ready < 0 && errno != EINTR { throw FixtureError.failed("poll(): \(String(cString: strerror(errno)))") }
-            guard ready > 0 else { continue }
+            guard ready > 0 else {
+                try await Task.sleep(for: .milliseconds(2))
+                continue
+            }
             var buffer = [UInt8](repeating: 0, count: 65536)
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count < 0 {
@@ -115,12 +117,12 @@ public final class LoopbackEndpoint: @unchecked Sendable {
     /// Reads a stream until `parse` returns a value (it gets all bytes so far and returns nil for "need more");
     /// throws at EOF or when `deadline` passes.
     public func read<T>(
-        _ what: String, within timeout: Duration = .seconds(20), until parse: ([UInt8]) throws -> T?
-    ) throws -> T {
+        _ what: String, within timeout: Duration = .seconds(30), until parse: ([UInt8]) throws -> T?
+    ) async throws -> T {
         let deadline = ContinuousClock().now.advanced(by: timeout)
         var bytes: [UInt8] = []
         while true {
-            let chunk = try receive(deadline: deadline, what: what)
+            let chunk = try await receive(deadline: deadline, what: what)
             guard !chunk.isEmpty else {
                 throw FixtureError.failed("\(what): connection closed after \(bytes.count) bytes")
             }

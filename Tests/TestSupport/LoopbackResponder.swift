@@ -8,8 +8,9 @@ import Glibc
 /// at once, or one that sends garbage. Runs on its own thread until `close()`. (For a peer that accepts and says
 /// nothing, `LoopbackSocket(.tcp)` is enough: the kernel completes the handshake.)
 public final class LoopbackResponder: @unchecked Sendable {
-    // @unchecked: `listener` is written in init and by `close()`; the accept thread only reads it, and an accept
-    // on a closed descriptor just fails, which ends the thread.
+    // @unchecked: `socket` is set in init and never reassigned; `close()` only shuts it down, and the accept
+    // thread alone closes it, once accept fails, so its descriptor number cannot be reused by another test's
+    // socket while the thread may still accept on it.
     public let port: UInt16
     private let socket: LoopbackSocket
     private let reply: [UInt8]
@@ -21,12 +22,17 @@ public final class LoopbackResponder: @unchecked Sendable {
         self.socket = try LoopbackSocket(.tcp)
         self.port = socket.port
         self.reply = reply
+        let socket = self.socket
         let fd = socket.descriptor
         let reply = reply
         Thread.detachNewThread {
             while true {
                 let connection = accept(fd, nil, nil)
-                guard connection >= 0 else { return }
+                guard connection >= 0 else {
+                    if errno == EINTR { continue }
+                    socket.close()
+                    return
+                }
                 var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
                 _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 var buffer = [UInt8](repeating: 0, count: 4096)
@@ -46,9 +52,9 @@ public final class LoopbackResponder: @unchecked Sendable {
     /// "127.0.0.1:PORT".
     public var address: String { "127.0.0.1:\(port)" }
 
+    /// Stops accepting (the accept thread then closes the listener).
     public func close() {
         _ = shutdown(socket.descriptor, Int32(SHUT_RDWR))
-        socket.close()
     }
 
     deinit { close() }

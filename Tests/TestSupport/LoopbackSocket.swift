@@ -13,8 +13,9 @@ public final class LoopbackSocket: @unchecked Sendable {
 
     public enum Kind { case udp, tcp }
 
-    /// Binds (and for TCP listens, with a backlog it never accepts from) on 127.0.0.1:0.
-    public init(_ kind: Kind) throws {
+    /// Binds (and for TCP listens, with a backlog it never accepts from, unless `listening` is false) on
+    /// 127.0.0.1:0.
+    public init(_ kind: Kind, listening: Bool = true) throws {
         let fd = socket(AF_INET, kind == .udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FixtureError.failed("socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
@@ -25,7 +26,7 @@ public final class LoopbackSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { throw FixtureError.failed("bind(): \(String(cString: strerror(errno)))") }
-        if kind == .tcp { _ = listen(fd, 16) }
+        if kind == .tcp && listening { _ = listen(fd, 16) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -34,7 +35,32 @@ public final class LoopbackSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    /// A port that was free a moment ago (the socket is closed again at once).
+    /// A port that refuses everything for as long as the returned socket stays open, and that no other test can
+    /// take meanwhile (which `freePort` cannot promise when tests run in parallel). TCP: bound, never listening,
+    /// so the kernel answers a SYN with a reset. UDP: bound and connected to 127.0.0.1:1, so a datagram from
+    /// anywhere else matches no socket and the kernel answers it with port unreachable (ECONNREFUSED).
+    public static func refusing(_ kind: Kind = .tcp) throws -> LoopbackSocket {
+        let socket = try LoopbackSocket(kind, listening: false)
+        if kind == .udp {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(1).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else {
+                socket.close()
+                throw FixtureError.failed("connect(): \(String(cString: strerror(errno)))")
+            }
+        }
+        return socket
+    }
+
+    /// A port that was free a moment ago (the socket is closed again at once): another test may take it at any
+    /// time, so never rely on it staying closed (use `refusing()` for a port that refuses).
     public static func freePort(_ kind: Kind = .udp) throws -> UInt16 {
         let socket = try LoopbackSocket(kind)
         socket.close()

@@ -24,11 +24,13 @@ public enum RingctlBinary {
         return directory.appendingPathComponent("ringctl").path
     }
 
-    /// Runs `ringctl ARGUMENTS` to completion (killed after `deadline`); stdin is `input`, or empty.
+    /// Runs `ringctl ARGUMENTS` to completion, suspended (no thread held) while it runs; stdin is `input`, or
+    /// empty. Killed and reaped if `deadline` passes (a bound on a hang, no timing assertion) or the task is
+    /// cancelled.
     public static func run(
         _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
-        deadline: Duration = .seconds(60)
-    ) throws -> Result {
+        deadline: Duration = .seconds(120)
+    ) async throws -> Result {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
@@ -39,9 +41,18 @@ public enum RingctlBinary {
             stdinPath = file.path
         }
         defer { if let stdinPath { try? FileManager.default.removeItem(atPath: stdinPath) } }
-        let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
-        let status = try process.wait(deadline: deadline)
-        let data = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
-        return Result(status: status, stdout: process.stdout, stderr: process.stderr, stdoutData: data)
+        // A slot first (see `Slots.binaryRuns`); the deadline counts from the start of the run.
+        await Slots.binaryRuns.acquire()
+        do {
+            let process = try ChildProcess(path, arguments, environment: env, stdinPath: stdinPath)
+            defer { process.cleanUp() }
+            let status = try await process.wait(deadline: deadline)
+            await Slots.binaryRuns.release()
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
+            return Result(status: status, stdout: process.stdout, stderr: process.stderr, stdoutData: data)
+        } catch {
+            await Slots.binaryRuns.release()
+            throw error
+        }
     }
 }

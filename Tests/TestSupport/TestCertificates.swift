@@ -12,7 +12,8 @@ import Foundation
 /// - `selfSignedCertificate` / `selfSignedKey`: for `localhost` and `127.0.0.1`, signed by itself.
 /// - `notPEM`: a file that is no PEM at all (for "bad file" errors).
 ///
-/// `TestCertificates.shared()` makes them once per test process; `TestCertificates()` makes a fresh set.
+/// `try await TestCertificates.shared()` makes them once per test process; `try await TestCertificates()` makes
+/// a fresh set.
 public final class TestCertificates: Sendable {
     /// The directory holding every file.
     public let directory: String
@@ -28,21 +29,16 @@ public final class TestCertificates: Sendable {
     public let selfSignedKey: String
     public let notPEM: String
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var sharedSet: TestCertificates?  // guarded by lock
+    /// The one shared set, made by the first caller's task and awaited by every other.
+    private static let sharedSet = Task<TestCertificates, any Error> { try await TestCertificates() }
 
     /// One set for the whole test process (made on first use, left in the temporary directory).
-    public static func shared() throws -> TestCertificates {
-        lock.lock()
-        defer { lock.unlock() }
-        if let sharedSet { return sharedSet }
-        let made = try TestCertificates()
-        sharedSet = made
-        return made
+    public static func shared() async throws -> TestCertificates {
+        try await sharedSet.value
     }
 
     /// Makes a new set of files in a new temporary directory.
-    public init() throws {
+    public init() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.openssl) else {
             throw FixtureError.missingTool("openssl", install: "apt-get install openssl")
         }
@@ -68,21 +64,21 @@ public final class TestCertificates: Sendable {
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
         ]
         let hostNames = "subjectAltName=DNS:localhost,IP:127.0.0.1"
-        try Self.run(["req", "-x509"] + curve + ["-keyout", path("ca.key"), "-out", caCertificate, "-days", "30",
+        try await Self.run(["req", "-x509"] + curve + ["-keyout", path("ca.key"), "-out", caCertificate, "-days", "30",
                       "-subj", "/CN=ringctl-test-ca"] + caExtensions)
-        try Self.run(["req", "-x509"] + curve + ["-keyout", path("other-ca.key"), "-out", otherCACertificate,
+        try await Self.run(["req", "-x509"] + curve + ["-keyout", path("other-ca.key"), "-out", otherCACertificate,
                       "-days", "30", "-subj", "/CN=ringctl-other-ca"] + caExtensions)
-        try Self.run(["req", "-x509"] + curve + ["-keyout", selfSignedKey, "-out", selfSignedCertificate,
+        try await Self.run(["req", "-x509"] + curve + ["-keyout", selfSignedKey, "-out", selfSignedCertificate,
                       "-days", "30", "-subj", "/CN=localhost", "-addext", hostNames])
-        try Self.signed(
+        try await Self.signed(
             name: "server", subject: "/CN=localhost", key: serverKey, certificate: serverCertificate,
             extensions: "\(hostNames)\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n",
             directory: directory)
-        try Self.signed(
+        try await Self.signed(
             name: "localhost", subject: "/CN=localhost", key: localhostKey, certificate: localhostCertificate,
             extensions: "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
             directory: directory)
-        try Self.signed(
+        try await Self.signed(
             name: "client", subject: "/CN=ringctl-client", key: clientKey, certificate: clientCertificate,
             extensions: "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n", directory: directory)
         try Data("this is not a certificate\n".utf8).write(to: URL(fileURLWithPath: notPEM))
@@ -97,21 +93,21 @@ public final class TestCertificates: Sendable {
 
     private static func signed(
         name: String, subject: String, key: String, certificate: String, extensions: String, directory: String
-    ) throws {
+    ) async throws {
         let request = directory + "/\(name).csr"
         let extensionsFile = directory + "/\(name).ext"
         try Data(extensions.utf8).write(to: URL(fileURLWithPath: extensionsFile))
-        try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+        try await run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
                  "-out", request, "-subj", subject])
-        try run(["x509", "-req", "-in", request, "-CA", directory + "/ca.crt", "-CAkey", directory + "/ca.key",
+        try await run(["x509", "-req", "-in", request, "-CA", directory + "/ca.crt", "-CAkey", directory + "/ca.key",
                  "-set_serial", "\(UInt32.random(in: 1...UInt32.max))", "-days", "30", "-out", certificate,
                  "-extfile", extensionsFile])
     }
 
-    private static func run(_ arguments: [String]) throws {
+    private static func run(_ arguments: [String]) async throws {
         let process = try ChildProcess(openssl, arguments)
         defer { process.cleanUp() }
-        let status = try process.wait(deadline: .seconds(60))
+        let status = try await process.wait(deadline: .seconds(120))
         guard status == 0 else {
             throw FixtureError.failed(
                 "openssl \(arguments.joined(separator: " ")) exited with \(status): \(process.stderr)")

@@ -23,6 +23,7 @@ type nodeOptions struct {
 	fast          bool   // short probe/gossip/push-pull intervals so a run provokes every message quickly
 	logOutput     io.Writer
 	events        memberlist.EventDelegate // optional: told of joins, leaves and updates
+	probes        *probeCounter            // optional: counts the probes each member acked
 	// Protocol version 1 ignores the ports that peers advertise and assumes every peer listens on the local
 	// BindPort; a two-node protocol-1 cluster behind proxies works when that is the other node's proxy port.
 	assumedPeerPort  int
@@ -67,6 +68,31 @@ func (d *recordingDelegate) MergeRemoteState(state []byte, join bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.remoteStates = append(d.remoteStates, remoteState{Join: join, State: fmt.Sprintf("%x", state)})
+}
+
+// probeCounter is a memberlist.PingDelegate counting, by member name, the probes of ours each member acked
+// directly: what a test waits for to know the cluster has probed a node (rather than sleeping).
+type probeCounter struct {
+	mu    sync.Mutex
+	acked map[string]int
+}
+
+func (p *probeCounter) AckPayload() []byte { return nil }
+
+func (p *probeCounter) NotifyPingComplete(other *memberlist.Node, rtt time.Duration, payload []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.acked[other.Name]++
+}
+
+func (p *probeCounter) counts() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	counts := make(map[string]int, len(p.acked))
+	for name, count := range p.acked {
+		counts[name] = count
+	}
+	return counts
 }
 
 // liveNode is a running memberlist node with its delegate.
@@ -148,6 +174,9 @@ func startNode(options nodeOptions) (*liveNode, error) {
 	}
 	if options.events != nil {
 		config.Events = options.events
+	}
+	if options.probes != nil {
+		config.Ping = options.probes
 	}
 	config.Logger = logger
 	if options.fast {

@@ -74,6 +74,8 @@ type serveStatus struct {
 	DskitTransport *transportCounters `json:"dskit_transport,omitempty"`
 	// Ring is the node's view of its ring key (absent without the KV delegate).
 	Ring *ringStatus `json:"ring,omitempty"`
+	// ProbesAcked counts, by member name, the probes of ours that member acked.
+	ProbesAcked map[string]int `json:"probes_acked"`
 }
 
 func runServe(arguments []string) error {
@@ -129,7 +131,7 @@ func runServe(arguments []string) error {
 	options := nodeOptions{
 		name: *name, key: key, protocol: uint8(*protocol), compression: *compression,
 		meta: []byte(*meta), userState: []byte(*userState), logOutput: stderrIf(*verbose), events: events,
-		probeInterval: *probeInterval, probeTimeout: *probeTimeout,
+		probes: &probeCounter{acked: map[string]int{}}, probeInterval: *probeInterval, probeTimeout: *probeTimeout,
 	}
 	if *meta == "" {
 		options.meta = nil
@@ -292,6 +294,10 @@ func (n *liveNode) status(events *memberEvents) string {
 	if n.ring != nil {
 		ring := n.ring.status()
 		status.Ring = &ring
+	}
+	status.ProbesAcked = map[string]int{}
+	if n.options.probes != nil {
+		status.ProbesAcked = n.options.probes.counts()
 	}
 	text, _ := json.MarshalIndent(status, "", "  ")
 	return string(text)
