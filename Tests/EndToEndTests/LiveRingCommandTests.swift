@@ -308,12 +308,12 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv get: a value that does not decode is printed raw, then exits 76 naming key, codec and seed, with a hint")
-    func kvGetUndecodable() throws {
+    func kvGetUndecodable() async throws {
         var state = Self.dskitState
         state.pairs[1] = KeyValuePair(key: "collectors/distributor", value: Array("not snappy".utf8), codec: .ringDesc)
         let node = try Self.node(state)
         defer { node.close() }
-        let result = try RingctlBinary.run(["kv", "get", "collectors/distributor", "-j", node.address])
+        let result = try await RingctlBinary.run(["kv", "get", "collectors/distributor", "-j", node.address])
         #expect(result.status == 76, "stderr: \(result.stderr)")
         let json = try Self.json(result)
         #expect(json["value"] is NSNull)
@@ -326,11 +326,11 @@ struct LiveRingCommandTests {
     }
 
     @Test("kv: a KV state that stops decoding lists the keys before the damage, then exits 76 with a hint")
-    func kvStateStopsDecoding() throws {
+    func kvStateStopsDecoding() async throws {
         let damaged = Self.dskitState.fullStateBytes() + [0, 0, 0, 9, 1, 2]
         let node = try Self.node(userState: damaged)
         defer { node.close() }
-        let result = try RingctlBinary.run(["kv", "-j", node.address, "-o", "json"])
+        let result = try await RingctlBinary.run(["kv", "-j", node.address, "-o", "json"])
         #expect(result.status == 76, "stderr: \(result.stderr)")
         let keys = (try Self.json(result)["keys"] as? [[String: Any]])?.compactMap { $0["key"] as? String }
         #expect(keys?.count == 5)

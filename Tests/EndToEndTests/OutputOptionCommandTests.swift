@@ -26,9 +26,9 @@ struct OutputOptionCommandTests {
 
     @Test("a format the command does not print exits 64 naming the ones it does, before anything is done",
           arguments: refused.indices)
-    func refusedFormat(index: Int) throws {
+    func refusedFormat(index: Int) async throws {
         let (arguments, message) = Self.refused[index]
-        let result = try RingctlBinary.run(arguments)
+        let result = try await RingctlBinary.run(arguments)
         #expect(result.status == 64, "stderr: \(result.stderr)")
         #expect(result.stderr.hasPrefix("ringctl: \(message)\n"), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("  hint: see 'ringctl "))
@@ -36,19 +36,19 @@ struct OutputOptionCommandTests {
     }
 
     @Test("a format no command prints is refused by the parser, also with 64")
-    func unknownFormat() throws {
-        let result = try RingctlBinary.run(["resolve", "127.0.0.1:7946", "-o", "yaml"])
+    func unknownFormat() async throws {
+        let result = try await RingctlBinary.run(["resolve", "127.0.0.1:7946", "-o", "yaml"])
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("ringctl: "))
     }
 
     @Test("resolve -o plain and -o json of an address without a prefix: used as given, every documented key")
-    func resolveLiteral() throws {
-        let plain = try RingctlBinary.run(["resolve", "-o", "plain", "127.0.0.1:7946"])
+    func resolveLiteral() async throws {
+        let plain = try await RingctlBinary.run(["resolve", "-o", "plain", "127.0.0.1:7946"])
         #expect(plain.status == 0, "stderr: \(plain.stderr)")
         #expect(plain.stdout == "127.0.0.1:7946\n")
 
-        let json = try RingctlBinary.run(["resolve", "--output", "json", "127.0.0.1:7946"])
+        let json = try await RingctlBinary.run(["resolve", "--output", "json", "127.0.0.1:7946"])
         #expect(json.status == 0, "stderr: \(json.stderr)")
         let objects = try #require(try JSONSerialization.jsonObject(with: json.stdoutData) as? [[String: Any]])
         let object = try #require(objects.first)
@@ -59,8 +59,8 @@ struct OutputOptionCommandTests {
     }
 
     @Test("decode -o json: every item is {kind, fields, children}; a ring value's first item adds its report")
-    func decodeKeys() throws {
-        let result = try RingctlBinary.run(["decode", "-o", "json", DecodeCommandTests.capture("pushpull-join-nolabel.c2s.bin")])
+    func decodeKeys() async throws {
+        let result = try await RingctlBinary.run(["decode", "-o", "json", DecodeCommandTests.capture("pushpull-join-nolabel.c2s.bin")])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let items = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
         func check(_ items: [[String: Any]]) {
@@ -73,31 +73,31 @@ struct OutputOptionCommandTests {
         #expect(!items.isEmpty)
 
         let value = try RingCommandTests.realRingValue()
-        let ring = try RingctlBinary.run(["decode", "-o", "json", "--as", "value", "-"], input: Data(value))
+        let ring = try await RingctlBinary.run(["decode", "-o", "json", "--as", "value", "-"], input: Data(value))
         #expect(ring.status == 0, "stderr: \(ring.stderr)")
         let ringItems = try #require(try JSONSerialization.jsonObject(with: ring.stdoutData) as? [[String: Any]])
         #expect(Set(try #require(ringItems.first).keys) == ["kind", "fields", "children", "report"])
     }
 
     @Test("decode --cluster-label and --secret-key-file, as the cluster commands spell them; --label and --key-file still work")
-    func decodeNames() throws {
+    func decodeNames() async throws {
         let capture = DecodeCommandTests.capture("pushpull-periodic-label.c2s.bin")
         for flag in ["--cluster-label", "--label", "-memberlist.cluster-label"] {
-            let wrong = try RingctlBinary.run(["decode", flag, "other", capture])
+            let wrong = try await RingctlBinary.run(["decode", flag, "other", capture])
             #expect(wrong.status == 76, "\(flag): \(wrong.stderr)")
             #expect(wrong.stderr.contains("realcluster"), "\(flag)")
-            let right = try RingctlBinary.run(["decode", flag, "realcluster", capture])
+            let right = try await RingctlBinary.run(["decode", flag, "realcluster", capture])
             #expect(right.status == 0, "\(flag): \(right.stderr)")
         }
-        let both = try RingctlBinary.run(["decode", "--cluster-label", "a", "--label", "b", capture])
+        let both = try await RingctlBinary.run(["decode", "--cluster-label", "a", "--label", "b", capture])
         #expect(both.status == 64)
 
         for flag in ["--secret-key-file", "--key-file"] {
-            let missing = try RingctlBinary.run(["decode", flag, "/nonexistent/gossip.key", capture])
+            let missing = try await RingctlBinary.run(["decode", flag, "/nonexistent/gossip.key", capture])
             #expect(missing.status == 78, "\(flag): \(missing.stderr)")
             #expect(missing.stderr.contains("/nonexistent/gossip.key"), "\(flag)")
         }
-        let help = try RingctlBinary.run(["decode", "--help"])
+        let help = try await RingctlBinary.run(["decode", "--help"])
         #expect(help.stdout.contains("--cluster-label") && help.stdout.contains("--secret-key-file"))
         #expect(!help.stdout.contains("--label ") && !help.stdout.contains("--key-file"))
     }

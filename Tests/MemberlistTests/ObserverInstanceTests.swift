@@ -344,6 +344,32 @@ struct ObserverInstanceTests {
         #expect(instance.snapshot.userState == [7])
     }
 
+    @Test("a push/pull that comes before our join's reply is merged is answered with the node we announced")
+    func pushPullBeforeJoinReply() throws {
+        var instance = Self.fresh()
+        let incoming = StreamEnvelope(
+            message: .pushPull(PushPull(join: false, nodes: [Self.node("peer-1", port: 7947)], userState: [])))
+        // Before any join was written nobody can know us: no reply.
+        let early = instance.onStream(incoming, from: "127.0.0.1:7947", now: Self.now)
+        #expect(!early.contains { if case .reply = $0 { true } else { false } })
+
+        let ticket = instance.beginJoin(peer: Self.seed)
+        let (me, _) = try ObserverInstance.joinRequest(
+            ticket, configuration: instance.configuration, boundPort: instance.boundPort, connectionHost: nil)
+        instance.joinWritten(ticket, announced: me)
+        let directives = instance.onStream(incoming, from: "127.0.0.1:7947", now: Self.now)
+        guard case .reply(let reply) = directives.first, case .pushPull(let ours) = reply.message else {
+            Issue.record("expected a reply first, got \(directives)")
+            return
+        }
+        #expect(ours.nodes == [me.pushNodeState])
+        #expect(ours.userState.isEmpty)
+        // The join's reply still merges as usual afterwards.
+        _ = try instance.onJoinReply(
+            Self.reply([Self.node("peer-0", port: 7946)]), ticket: ticket, connectionHost: nil, now: Self.now)
+        #expect(instance.snapshot.members.map(\.name) == ["peer-0"])
+    }
+
     @Test("a stream ping is acked on the stream; for another node, or an ack opening a stream, a problem")
     func streamPing() throws {
         var instance = try Self.joined()

@@ -273,9 +273,13 @@ public struct ObserverInstance: Sendable {
         switch envelope.message {
         case .pushPull(let pushPull):
             // net.go `handleConn`: reply with our state first, then merge theirs. Our user state is always empty.
+            // A member that heard of us from the seed may push/pull before our join's reply is merged (the seed
+            // gossips our alive as soon as it merges it): answer with the node we announced, as a memberlist node
+            // knows itself from the start. Unanswered, the Go peer logs "Push/Pull with NAME failed: EOF" and
+            // counts it against us. Before any join was written nobody can know us, so nothing is answered.
             var directives: [ObserverDirective] = []
-            if let table {
-                let ours = PushPull(join: pushPull.join, nodes: table.pushNodeStates, userState: [])
+            if let nodes = table?.pushNodeStates ?? announced.map({ [$0.pushNodeState] }) {
+                let ours = PushPull(join: pushPull.join, nodes: nodes, userState: [])
                 directives.append(.reply(StreamReply(.pushPull(ours), compression: envelope.compression)))
             }
             directives += apply(.pushPull(pushPull.nodes))
