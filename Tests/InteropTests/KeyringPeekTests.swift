@@ -23,7 +23,7 @@ struct KeyringPeekTests {
     func rightKey() async throws {
         try await withFixtures { fixtures in
             let first = try await fixtures.goPeer(name: "secret-1", ["--key", Hex.string(Self.clusterKey)])
-            let second = try await fixtures.goPeer(
+            _ = try await fixtures.goPeer(
                 name: "secret-2", ["--key", Hex.string(Self.clusterKey), "--join", "127.0.0.1:\(first.port)"])
             try await first.waitForStatus("secret-1 to see secret-2") { $0.member("secret-2")?.state == "alive" }
 

@@ -20,7 +20,7 @@ struct MembersPeekTests {
         let meta = String(decoding: try NodeMeta(role: .bridge, zone: "zone-b").bytes(), as: UTF8.self)
         try await withFixtures { fixtures in
             let bridge = try await fixtures.goPeer(name: "bridge", ["--meta", meta])
-            let plain = try await fixtures.goPeer(name: "plain", ["--meta", "not-dskit", "--join", "127.0.0.1:\(bridge.port)"])
+            _ = try await fixtures.goPeer(name: "plain", ["--meta", "not-dskit", "--join", "127.0.0.1:\(bridge.port)"])
             try await bridge.waitForStatus("bridge to see plain alive") { $0.member("plain")?.state == "alive" }
 
             let peek = try await Seeds(["127.0.0.1:\(bridge.port)"]).peek(Self.configuration)

@@ -323,6 +323,40 @@ struct ObserverSessionTests {
         }
     }
 
+    @Test("a member's push/pull while the seed holds back our join's reply is answered with the node we announced")
+    func pushPullDuringJoin() async throws {
+        let answered = Mutex<[PushNodeState]?>(nil)
+        // A seed that, having read our join, lets "another member" push/pull with us before it replies.
+        let seed: LoopbackServer.Handler = { inbound, outbound in
+            var bytes: [UInt8] = []
+            for try await chunk in inbound {
+                bytes.append(contentsOf: chunk.readableBytesView)
+                guard bytes.first == DskitFrameKind.stream.rawValue,
+                    let (envelope, _) = try StreamEnvelope.decodeIfComplete(
+                        Array(bytes.dropFirst()), direction: .dialer, expectedLabel: Self.label),
+                    case .pushPull(let join) = envelope.message, let me = join.nodes.first
+                else { continue }
+                let member = PushPull(join: false, nodes: [], userState: [])
+                let reply = try await Self.exchange(
+                    StreamEnvelope(message: .pushPull(member), label: Self.label),
+                    with: "127.0.0.1:\(me.port)", label: Self.label)
+                if case .pushPull(let theirs) = reply.message { answered.withLock { $0 = theirs.nodes } }
+                let encoded = try StreamEnvelope(message: .pushPull(PushPull(join: false, nodes: [], userState: [])))
+                    .encoded(direction: .listener)
+                try await outbound.write(ByteBuffer(bytes: encoded))
+                return
+            }
+        }
+        try await LoopbackServer.with(seed) { server in
+            _ = try await withObserver(Self.configuration()) { session in
+                _ = try await session.join(peer: server.address)
+            }
+        }
+        let nodes = try #require(answered.withLock { $0 }, "the push/pull during the join got no reply")
+        #expect(nodes.map(\.name) == ["ringctl-test-observer"])
+        #expect(nodes.first?.state == .alive)
+    }
+
     @Test("cancelling the scope's task still leaves")
     func cancellationLeaves() async throws {
         let received = Received()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,12 +9,27 @@ import Glibc
 /// at once, or one that sends garbage. Runs on its own thread until `close()`. (For a peer that accepts and says
 /// nothing, `LoopbackSocket(.tcp)` is enough: the kernel completes the handshake.)
 public final class LoopbackResponder: @unchecked Sendable {
-    // @unchecked: `socket` is set in init and never reassigned; `close()` only shuts it down, and the accept
-    // thread alone closes it, once accept fails, so its descriptor number cannot be reused by another test's
-    // socket while the thread may still accept on it.
+    // @unchecked: `socket` is set in init and never reassigned. `close()` only shuts it down and the accept
+    // thread alone closes it, once accept fails, both under `stopped`: so `close()` (and deinit after it) never
+    // shuts down a descriptor number the thread has already closed and another test's socket may now hold.
     public let port: UInt16
     private let socket: LoopbackSocket
     private let reply: [UInt8]
+    /// Set by the first `close()` or when the accept thread closed the listener.
+    private let stopped = Stopped()
+
+    /// A flag shared with the accept thread (a class, since `Mutex` cannot be copied into the thread's closure).
+    private final class Stopped: Sendable {
+        private let flag = Mutex(false)
+        /// Runs `body` under the lock when not stopped yet, and marks it stopped.
+        func once(_ body: () -> Void) {
+            flag.withLock { stopped in
+                guard !stopped else { return }
+                stopped = true
+                body()
+            }
+        }
+    }
 
     /// Answers each connection with `reply` (empty: closes without a word). The peer's request is read first
     /// (up to what arrives within 100 ms), so the close is not a reset, unless `reset` asks for one (SO_LINGER 0:
@@ -25,11 +41,13 @@ public final class LoopbackResponder: @unchecked Sendable {
         let socket = self.socket
         let fd = socket.descriptor
         let reply = reply
+        let stopped = self.stopped
         Thread.detachNewThread {
             while true {
                 let connection = accept(fd, nil, nil)
                 guard connection >= 0 else {
                     if errno == EINTR { continue }
+                    stopped.once { }
                     socket.close()
                     return
                 }
@@ -54,7 +72,8 @@ public final class LoopbackResponder: @unchecked Sendable {
 
     /// Stops accepting (the accept thread then closes the listener).
     public func close() {
-        _ = shutdown(socket.descriptor, Int32(SHUT_RDWR))
+        let socket = socket
+        stopped.once { _ = shutdown(socket.descriptor, Int32(SHUT_RDWR)) }
     }
 
     deinit { close() }

@@ -82,6 +82,9 @@ public actor ObserverSession {
     private let jobs: AsyncStream<@Sendable () async -> Void>
     private let jobSink: AsyncStream<@Sendable () async -> Void>.Continuation
     private var instance: ObserverInstance
+    /// The join in flight: once its request is written, a member that heard of us from the seed may push/pull
+    /// before the reply is merged, and the instance must know what we announced to answer it.
+    private var joinInFlight: (ticket: ObserverInstance.JoinTicket, progress: NIOLockedValueBox<JoinAttempt>)?
 
     init(configuration: ObserverConfiguration, transport: any MemberlistTransport) {
         self.configuration = configuration
@@ -111,6 +114,8 @@ public actor ObserverSession {
         // leave had arrived: a dead message for a node it does not know yet is dropped, and the cluster later
         // suspected and failed the vanished node.)
         let progress = NIOLockedValueBox(JoinAttempt())
+        joinInFlight = (ticket, progress)
+        defer { joinInFlight = nil }
         let exchange = Task {
             try await transport.exchange(with: peer) { localHost throws in
                 let (me, request) = try ObserverInstance.joinRequest(
@@ -187,7 +192,8 @@ public actor ObserverSession {
                 reply = answer
             case .schedule(let timer, let instant):
                 jobSink.yield { [weak self] in
-                    try? await Task.sleep(until: instant, clock: .continuous)
+                    // Cancelled (the session ended): the timer no longer matters.
+                    guard (try? await Task.sleep(until: instant, clock: .continuous)) != nil else { return }
                     await self?.fire(timer)
                 }
             case .emit(let event):
@@ -332,7 +338,18 @@ extension ObserverSession: TransportInbound {
     }
 
     func stream(_ envelope: StreamEnvelope, from peer: String) -> StreamReply? {
-        perform(instance.onStream(envelope, from: peer, now: .now))
+        noteJoinInFlightWritten()
+        return perform(instance.onStream(envelope, from: peer, now: .now))
+    }
+
+    /// Tells the instance a join's request is written before its reply came, so that a push/pull arriving in
+    /// between is answered with the node we announced.
+    private func noteJoinInFlightWritten() {
+        guard let (ticket, progress) = joinInFlight else { return }
+        let attempt = progress.withLockedValue { $0 }
+        if attempt.stage == .written, let announced = attempt.announced {
+            instance.joinWritten(ticket, announced: announced)
+        }
     }
 
     func problem(_ text: String) {
