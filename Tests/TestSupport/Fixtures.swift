@@ -8,8 +8,8 @@ import Synchronization
 /// inside `withFixtures { fixtures in ... }`, or use one of the single-fixture scopes (`withGoPeer`,
 /// `withGoCluster`, `withDskitCluster`, `withDnsmasq`).
 ///
-/// At most `Slots.goScopes.limit` scopes run Go peers at once (a scope takes a slot when it starts its first peer
-/// and gives it back when it ends; a scope nested in one that holds a slot shares it): when a whole suite runs in
+/// At most `Slots.goScopes.limit` tests run Go peers at once (the outermost scope takes a slot when it or a scope
+/// nested in it starts the first peer, and gives it back when it ends): when a whole suite runs in
 /// parallel, every test that needs a cluster would otherwise start its peers in the same second, as soon as the
 /// one mlpeer build is done, and on a small machine the load makes real peers miss their probe deadlines.
 public final class Fixtures: Sendable {
@@ -24,15 +24,15 @@ public final class Fixtures: Sendable {
         self.parent = parent
     }
 
-    /// Takes a Go slot for this scope unless it or an enclosing scope already holds one.
+    /// Takes a Go slot for the outermost scope of this task unless it holds one already. Held by the outermost
+    /// scope, never by a nested one: a nested scope that took its own before its parent started a peer would
+    /// leave the parent needing a second slot, and four such tests at once would wait for each other forever.
     func takeGoSlot() async {
-        var scope: Fixtures? = self
-        while let each = scope {
-            if each.holdsSlot.withLock({ $0 }) { return }
-            scope = each.parent
-        }
+        var root = self
+        while let parent = root.parent { root = parent }
+        if root.holdsSlot.withLock({ $0 }) { return }
         await Slots.goScopes.acquire()
-        let extra = holdsSlot.withLock { held in
+        let extra = root.holdsSlot.withLock { held in
             defer { held = true }
             return held
         }

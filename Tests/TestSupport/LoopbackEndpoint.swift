@@ -95,13 +95,16 @@ public final class LoopbackEndpoint: @unchecked Sendable {
     /// The next datagram, or the next bytes of a stream (empty at EOF); throws when `deadline` passes first.
     public func receive(deadline: ContinuousClock.Instant, what: String) async throws -> [UInt8] {
         let clock = ContinuousClock()
+        // Polled without blocking a thread; the pause doubles up to 20 ms, so a long wait does not spin.
+        var pause = Duration.milliseconds(1)
         while true {
             guard clock.now < deadline else { throw FixtureError.failed("timed out waiting for \(what)") }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 0)
             if ready < 0 && errno != EINTR { throw FixtureError.failed("poll(): \(String(cString: strerror(errno)))") }
             guard ready > 0 else {
-                try await Task.sleep(for: .milliseconds(2))
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(20))
                 continue
             }
             var buffer = [UInt8](repeating: 0, count: 65536)
