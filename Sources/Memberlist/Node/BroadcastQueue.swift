@@ -21,9 +21,10 @@
 // dskit also requires the newer broadcast's local version to be at least the older one's; a queue fed in merge
 // order satisfies that by construction, so queue order stands in for the version here.
 //
-// Caps (memberlist has none; serf prunes its queues to a depth of 4096, which Consul keeps as a minimum): at most `maxMessages` messages are held, the most
-// transmitted (then oldest) dropped first when a new one would exceed it, and a message longer than
-// `maxMessageBytes` is refused, since it could never fit a packet and would otherwise sit in the queue forever.
+// Caps (memberlist has none; serf prunes its queues to a depth of 4096, which Consul keeps as a minimum): at most
+// `maxMessages` messages are held, the most transmitted (then oldest) dropped first when a new one would exceed
+// it, and a message longer than `maxMessageBytes` is refused, since it could never fit a packet and would
+// otherwise sit in the queue forever.
 
 /// What a queued broadcast is about, which decides what it replaces.
 public enum BroadcastSubject<Key: Hashable & Sendable>: Hashable, Sendable {
