@@ -16,6 +16,10 @@ public struct KVStore: Hashable, Sendable {
     public static let maxKeys = 1024
     /// Largest value accepted, codec-encoded: the largest pair a full state may carry.
     public static let maxValueSize = DskitKVLimits.maxPair
+    /// Largest sum of every stored value, codec-encoded: what one full state may carry. Without it, many keys
+    /// under `maxValueSize` each, or a ring grown by many merges of new instances, could hold gigabytes, and our
+    /// push/pull would be refused by every peer. A change that would pass it is not stored.
+    public static let maxTotalSize = DskitKVLimits.maxFullState
 
     /// A stored value: decoded when ringctl merges it, raw otherwise.
     public enum Value: Hashable, Sendable {
@@ -54,6 +58,10 @@ public struct KVStore: Hashable, Sendable {
     public var leftIngestersTimeout: Duration
     /// Every key the store holds.
     public private(set) var entries: [String: Entry] = [:]
+    /// Each key's codec-encoded value size, and their sum (kept under `maxTotalSize`).
+    private var sizes: [String: Int] = [:]
+    /// The sum of `sizes`.
+    public private(set) var totalSize = 0
 
     /// An empty store.
     public init(leftIngestersTimeout: Duration = RingMerge.defaultLeftIngestersTimeout) {
@@ -105,7 +113,15 @@ public struct KVStore: Hashable, Sendable {
     private mutating func merge(_ pair: KeyValuePair, localCAS: Bool, now: Date) -> KeyValuePair? {
         guard pair.value.count <= Self.maxValueSize else { return nil }
         let existing = entries[pair.key]
-        guard existing != nil || entries.count < Self.maxKeys else { return nil }
+        if existing == nil, entries.count >= Self.maxKeys {
+            // Full: a deletion tombstone (the oldest) makes room, so hostile deleted keys cannot lock out a real
+            // one; live keys are never evicted.
+            let oldest = entries.filter(\.value.deleted).min { $0.value.updateTimeMillis < $1.value.updateTimeMillis }
+            guard let oldest else { return nil }
+            entries[oldest.key] = nil
+            record(0, at: oldest.key)
+            sizes[oldest.key] = nil
+        }
         if pair.codec == .ringDesc, !pair.deleted, existing.map({ !$0.deleted }) ?? true {
             return mergeRing(pair, existing: existing, localCAS: localCAS, now: now)
         }
@@ -126,11 +142,15 @@ public struct KVStore: Hashable, Sendable {
         let outcome = RingMerge.store(
             incoming, into: stored, localCAS: localCAS, now: now, leftIngestersTimeout: leftIngestersTimeout)
         guard let value = outcome.value else { return nil }
+        let encodedSize = value.codecValue().count
+        guard fits(encodedSize, at: pair.key) else { return nil }
         guard let broadcast = outcome.broadcast else {
             // The sweep may have changed the stored ring; dskit keeps that without moving the version.
             entries[pair.key]?.value = .ring(value)
+            record(encodedSize, at: pair.key)
             return nil
         }
+        record(encodedSize, at: pair.key)
         let version = (existing?.version ?? 0) + 1
         let stamp = max(Self.millis(now), existing?.updateTimeMillis ?? 0)
         entries[pair.key] = Entry(
@@ -147,6 +167,8 @@ public struct KVStore: Hashable, Sendable {
             let mine = existing.pair(key: pair.key)
             guard Self.wins(pair, over: mine) else { return nil }
         }
+        guard fits(pair.value.count, at: pair.key) else { return nil }
+        record(pair.value.count, at: pair.key)
         let value: Value
         if pair.codec == .ringDesc, let ring = try? RingDescription(codecValue: pair.value) {
             value = .ring(ring)
@@ -157,6 +179,16 @@ public struct KVStore: Hashable, Sendable {
             value: value, codec: pair.codec, version: (existing?.version ?? 0) + 1, deleted: pair.deleted,
             updateTimeMillis: pair.updateTimeMillis)
         return pair
+    }
+
+    /// Whether the store stays within `maxTotalSize` when `key` holds `size` bytes.
+    private func fits(_ size: Int, at key: String) -> Bool {
+        size <= Self.maxValueSize && totalSize - (sizes[key] ?? 0) + size <= Self.maxTotalSize
+    }
+
+    private mutating func record(_ size: Int, at key: String) {
+        totalSize += size - (sizes[key] ?? 0)
+        sizes[key] = size
     }
 
     private static func wins(_ a: KeyValuePair, over b: KeyValuePair) -> Bool {

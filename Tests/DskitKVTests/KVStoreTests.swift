@@ -184,4 +184,45 @@ struct KVStoreTests {
         #expect(extra == nil)
         #expect(store["one-more"] == nil)
     }
+
+    @Test("the store's values together stay within one full state: a change past it is dropped, a smaller one frees room")
+    func totalSizeCap() {
+        var store = KVStore()
+        let share = KVStore.maxTotalSize * 6 / 10
+        func pair(_ key: String, _ count: Int, millis: Int64) -> KeyValuePair {
+            KeyValuePair(key: key, value: [UInt8](repeating: 7, count: count), codec: CodecID("o"), updateTimeMillis: millis)
+        }
+        #expect(store.mergeRemote(pair("a", share, millis: 1), now: Self.now) != nil)
+        #expect(store.totalSize == share)
+        // A second value as large would pass the budget: dropped, nothing stored.
+        #expect(store.mergeRemote(pair("b", share, millis: 1), now: Self.now) == nil)
+        #expect(store["b"] == nil)
+        #expect(store.totalSize == share)
+        // Replacing "a" with a small value counts only the new size, so "b" fits afterwards.
+        #expect(store.mergeRemote(pair("a", 10, millis: 2), now: Self.now) != nil)
+        #expect(store.totalSize == 10)
+        #expect(store.mergeRemote(pair("b", share, millis: 1), now: Self.now) != nil)
+        #expect(store.totalSize == share + 10)
+    }
+
+    @Test("a full store makes room for a new key by dropping its oldest deletion tombstone, never a live key")
+    func fullStoreEvictsOldestTombstone() {
+        var store = KVStore()
+        for index in 0..<KVStore.maxKeys {
+            let deleted = index < 2
+            _ = store.mergeRemote(
+                KeyValuePair(key: "k\(index)", value: [1], codec: CodecID("o"), deleted: deleted,
+                             updateTimeMillis: deleted ? Int64(10 - index) : 1),
+                now: Self.now)
+        }
+        #expect(store.keys.count == KVStore.maxKeys)
+        // k1 (deleted at 9) is older than k0 (deleted at 10): it goes first.
+        #expect(store.mergeRemote(KeyValuePair(key: "new-1", value: [2], codec: CodecID("o")), now: Self.now) != nil)
+        #expect(store["k1"] == nil && store["k0"] != nil && store["new-1"] != nil)
+        #expect(store.mergeRemote(KeyValuePair(key: "new-2", value: [2], codec: CodecID("o")), now: Self.now) != nil)
+        #expect(store["k0"] == nil)
+        // No tombstone left: a new key is refused and every live key stays.
+        #expect(store.mergeRemote(KeyValuePair(key: "new-3", value: [2], codec: CodecID("o")), now: Self.now) == nil)
+        #expect(store.keys.count == KVStore.maxKeys)
+    }
 }
