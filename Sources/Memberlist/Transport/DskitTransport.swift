@@ -6,15 +6,13 @@ import NIOCore
 // their own (TLS when configured).
 
 /// The dskit TCP transport.
-struct DskitTransport: MemberlistTransport {
+struct DskitTransport: TCPStreamTransport {
     let streams: TCPStreams
 
     static func bind(_ configuration: ObserverConfiguration) async throws -> DskitTransport {
         let server = try await TCPStreams.bind(configuration, port: configuration.bindPort)
         return DskitTransport(streams: TCPStreams(configuration: configuration, server: server))
     }
-
-    var boundPort: Int { streams.boundPort }
 
     func sendPacket(
         _ payload: [UInt8], to peer: String, sender: String, by limit: ContinuousClock.Instant?
@@ -40,21 +38,9 @@ struct DskitTransport: MemberlistTransport {
                     try await channel.channel.writeAndFlush(ByteBuffer(bytes: frame))
                 }
             }
-        } catch let error as MemberlistError {
-            throw error
         } catch {
-            throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
+            throw packetSendFailure(error, peer: peer)
         }
-    }
-
-    func exchange(
-        with peer: String, request: @escaping @Sendable (String?) throws -> StreamMessage
-    ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
-        try await streams.exchange(with: peer, request: request)
-    }
-
-    func peek(_ peer: String, deadline: ContinuousClock.Instant) async throws(MemberlistError) -> PeekResult {
-        try await streams.peek(peer, deadline: deadline)
     }
 
     func serve(_ inbound: any TransportInbound) async {

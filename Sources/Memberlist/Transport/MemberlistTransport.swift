@@ -44,6 +44,32 @@ protocol MemberlistTransport: Sendable {
     func close() async
 }
 
+/// A transport whose streams are TCP connections on its listener (both of ours): the stream half of the seam is
+/// `TCPStreams`, shared, and only packets differ.
+protocol TCPStreamTransport: MemberlistTransport {
+    /// The listener and the stream exchanges.
+    var streams: TCPStreams { get }
+}
+
+extension TCPStreamTransport {
+    var boundPort: Int { streams.boundPort }
+
+    func exchange(
+        with peer: String, request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
+    ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
+        try await streams.exchange(with: peer, request: request)
+    }
+
+    func peek(_ peer: String, deadline: ContinuousClock.Instant) async throws(MemberlistError) -> PeekResult {
+        try await streams.peek(peer, deadline: deadline)
+    }
+}
+
+/// What a failed packet send throws: our own errors as they are, anything else (NIO's) as an I/O error in words.
+func packetSendFailure(_ error: any Error, peer: String) -> MemberlistError {
+    (error as? MemberlistError) ?? .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
+}
+
 /// Binds the transport `configuration.transport` names.
 func bindTransport(_ configuration: ObserverConfiguration) async throws -> any MemberlistTransport {
     switch configuration.transport {

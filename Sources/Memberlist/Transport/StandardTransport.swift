@@ -6,7 +6,7 @@ import NIOPosix
 // connections on the same port, starting with the message itself.
 
 /// The standard memberlist transport: UDP packets, TCP streams, one port.
-struct StandardTransport: MemberlistTransport {
+struct StandardTransport: TCPStreamTransport {
     typealias Datagrams = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
 
     let streams: TCPStreams
@@ -38,8 +38,6 @@ struct StandardTransport: MemberlistTransport {
         throw lastError ?? ObserverError.bindFailed(address: host, reason: "no attempt made")
     }
 
-    var boundPort: Int { streams.boundPort }
-
     func sendPacket(
         _ payload: [UInt8], to peer: String, sender: String, by limit: ContinuousClock.Instant?
     ) async throws(MemberlistError) {
@@ -64,21 +62,9 @@ struct StandardTransport: MemberlistTransport {
             ) {
                 try await channel.writeAndFlush(datagram)
             }
-        } catch let error as MemberlistError {
-            throw error
         } catch {
-            throw .io(peer: peer, step: .sendPacket, reason: SocketErrorText.describe(error))
+            throw packetSendFailure(error, peer: peer)
         }
-    }
-
-    func exchange(
-        with peer: String, request: @escaping @Sendable (String?) throws -> StreamMessage
-    ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
-        try await streams.exchange(with: peer, request: request)
-    }
-
-    func peek(_ peer: String, deadline: ContinuousClock.Instant) async throws(MemberlistError) -> PeekResult {
-        try await streams.peek(peer, deadline: deadline)
     }
 
     func serve(_ inbound: any TransportInbound) async {
