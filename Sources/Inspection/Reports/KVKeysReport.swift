@@ -26,6 +26,8 @@ public struct KVKeysReport: Codable, Hashable, Sendable {
     public var keys: [Key]
     /// Set when the user state stopped decoding part way; the keys before it are still listed.
     @NullEncoded public var decodeError: String? = nil
+    /// Why the user state stopped decoding, as the error (not in the JSON: `decodeError` says it in words).
+    public var failure: DskitKVError? = nil
 
     enum CodingKeys: String, CodingKey {
         case seed, keys
@@ -40,6 +42,7 @@ public struct KVKeysReport: Codable, Hashable, Sendable {
             Key(key: $0.key, codec: $0.codec.rawValue, valueBytes: $0.value.count, updated: $0.updateTime,
                 deleted: $0.deleted)
         }.sorted { $0.key < $1.key }
+        self.failure = failure
         self.decodeError = failure.map { "\($0)" }
     }
 }

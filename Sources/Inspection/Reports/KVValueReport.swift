@@ -78,6 +78,8 @@ public struct KVValueReport: Encodable, Sendable {
     @NullEncoded public var valueBase64: String? = nil
     /// Why a known codec's value did not decode.
     @NullEncoded public var decodeError: String? = nil
+    /// Why the value does not decode, as the error and its codec (not in the JSON: `decodeError` says it).
+    public var failure: (codec: CodecID, error: DskitKVError)? = nil
 
     enum CodingKeys: String, CodingKey {
         case seed, key, codec, deleted, updated, value
@@ -115,8 +117,9 @@ public struct KVValueReport: Encodable, Sendable {
             }))
         case .unknown:
             value = nil
-        case .undecodable(_, _, let error):
+        case .undecodable(let codec, _, let error):
             value = nil
+            failure = (codec, error)
             decodeError = "\(error)"
         }
         if value == nil { valueBase64 = Data(pair.value).base64EncodedString() }

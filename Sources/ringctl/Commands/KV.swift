@@ -77,7 +77,7 @@ struct KVList: AsyncParsableCommand {
             default: print(MembersRendering.kvTable(report))
             }
             // The keys before the damage are listed above; the damage is the error that decides the status.
-            if let failure = KVState.decodePrefix(peek.userState).failure {
+            if let failure = report.failure {
                 throw KVLookupError.stateUndecodable(seed: peek.peer, underlying: failure)
             }
             return .ok
@@ -149,7 +149,7 @@ struct KVGet: AsyncParsableCommand {
             let report = KVValueReport(seed: peek.peer, pair: pair)
             print(try JSONOutput.render(report))
             // The value is printed raw (value_base64) above; why it does not decode is the error.
-            if report.decodeError != nil, case .undecodable(let codec, _, let failure) = pair.decodedValue() {
+            if let (codec, failure) = report.failure {
                 throw KVLookupError.valueUndecodable(key: key, codec: codec, seed: peek.peer, underlying: failure)
             }
             return .ok
