@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Discovery", targets: ["Discovery"]),
         .library(name: "MemberlistWire", targets: ["MemberlistWire"]),
         .library(name: "DskitKV", targets: ["DskitKV"]),
+        .library(name: "MemberlistNode", targets: ["MemberlistNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,10 +50,13 @@ let package = Package(
         ),
 
         // Memberlist I/O over MemberlistWire: connections, deadlines, the one-shot push/pull peek.
+        .target(name: "MemberlistNode", dependencies: ["MemberlistWire"]),
+
         .target(
             name: "Memberlist",
             dependencies: [
                 "MemberlistWire",
+                "MemberlistNode",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -95,6 +99,7 @@ let package = Package(
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
+        .testTarget(name: "MemberlistNodeTests", dependencies: ["MemberlistNode", "MemberlistWire", "TestSupport"]),
         .testTarget(
             name: "MemberlistTests",
             dependencies: [

@@ -1,4 +1,4 @@
-import Memberlist
+import MemberlistNode
 import Testing
 
 /// Lifeguard's suspicion timer against memberlist's arithmetic (util.go suspicionTimeout, suspicion.go,

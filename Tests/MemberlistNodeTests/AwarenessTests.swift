@@ -1,4 +1,4 @@
-import Memberlist
+import MemberlistNode
 import Testing
 
 /// Lifeguard's local health score against memberlist's awareness.go and the deltas state.go applies.

@@ -1,4 +1,4 @@
-import Memberlist
+import MemberlistNode
 import Testing
 
 /// The broadcast queue against memberlist's queue.go rules (transmit limit, order, packing, prune) and dskit's

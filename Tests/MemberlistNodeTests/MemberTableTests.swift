@@ -1,4 +1,4 @@
-import Memberlist
+import MemberlistNode
 import MemberlistWire
 import Testing
 
