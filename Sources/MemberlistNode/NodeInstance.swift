@@ -32,7 +32,8 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     /// Alive or suspect members, ourselves included (memberlist `NumMembers`).
     public var liveCount: Int { table.members.values.filter(\.isLive).count }
 
-    /// Starts the timers (probe, gossip, push/pull, delegate), each staggered by a random fraction of its interval.
+    /// Starts the timers (probe, gossip, push/pull, each staggered by a random fraction of its interval); the
+    /// delegate's first tick is due at once (dskit registers its instance as it starts).
     public mutating func start(now: ContinuousClock.Instant) -> [NodeDirective] { [] }
 
     /// A join through `peer`: a push/pull with Join set, carrying every member and the delegate's join state.
@@ -66,6 +67,9 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     /// Leaves: the delegate's goodbye, then our dead message (From == us) gossiped until it has gone out its
     /// retransmit limit or the leave timeout passes; `.leaveComplete` says when.
     public mutating func leave(now: ContinuousClock.Instant) -> [NodeDirective] { [] }
+
+    /// Changes how often we gossip from now on (the demo's `--slow-gossip`).
+    public mutating func setGossipInterval(_ interval: Duration) {}
 
     /// Something could not be used: counted and reported.
     public mutating func noteProblem(_ problem: String) -> [NodeDirective] {
