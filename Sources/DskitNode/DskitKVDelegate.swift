@@ -30,9 +30,10 @@ import MemberlistNode
 // Too large for a packet: dskit sends broadcasts only by gossip, never another way. It gets away with that because
 // its TCP transport carries every "packet" over a stream, so it sets memberlist's UDPBufferSize to 10 MiB and any
 // ring change fits (kv/memberlist/memberlist_client.go buildMemberlistConfig). A message that never fits the budget
-// would sit in memberlist's queue until pruned; here one over `maxBroadcastBytes` is not queued at all but counted in
-// `droppedBroadcasts` (dskit's numberOfBroadcastMessagesDropped counts encoding failures the same way), and the value
-// still travels in every push/pull.
+// would sit unsent in memberlist's queue (dskit never prunes it) until a newer change replaces it; here one over
+// `maxBroadcastBytes` is not queued at all but counted in `droppedBroadcasts` (dskit's numberOfBroadcastMessagesDropped
+// counts encoding failures the same way), and the value still travels in every push/pull. A node on GossipSettings'
+// 1400-byte budget should pass that budget less its packet overhead here, or raise the budget as dskit does.
 
 /// dskit's memberlist KV store and one ring lifecycler, as the node's delegate.
 public struct DskitKVDelegate: NodeDelegate {
