@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MemberlistWire", targets: ["MemberlistWire"]),
         .library(name: "DskitKV", targets: ["DskitKV"]),
         .library(name: "MemberlistNode", targets: ["MemberlistNode"]),
+        .library(name: "DskitNode", targets: ["DskitNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,9 @@ let package = Package(
 
         // Memberlist I/O over MemberlistWire: connections, deadlines, the one-shot push/pull peek.
         .target(name: "MemberlistNode", dependencies: ["MemberlistWire"]),
+
+        // dskit's memberlist KV store and one ring lifecycler as a pure node delegate (no sockets, no clocks).
+        .target(name: "DskitNode", dependencies: ["MemberlistNode", "MemberlistWire", "DskitKV"]),
 
         .target(
             name: "Memberlist",
@@ -100,6 +104,10 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
         .testTarget(name: "MemberlistNodeTests", dependencies: ["MemberlistNode", "MemberlistWire", "TestSupport"]),
+        // The dskit delegate between two instances of itself, synchronously.
+        .testTarget(
+            name: "DskitNodeTests", dependencies: ["DskitNode", "MemberlistNode", "DskitKV", "MemberlistWire", "TestSupport"]
+        ),
         .testTarget(
             name: "MemberlistTests",
             dependencies: [
