@@ -1,7 +1,9 @@
 import MemberlistWire
 
 /// Gossip and state-exchange tuning, with dskit's defaults (grafana/dskit kv/memberlist KVConfig), which match
-/// hashicorp/memberlist's `DefaultLANConfig` for every field here.
+/// hashicorp/memberlist's `DefaultLANConfig` for every field here but the packet budget: dskit's transport carries
+/// every packet over TCP, so its `buildMemberlistConfig` raises `UDPBufferSize` to 10 MiB, and one gossip round
+/// can carry a whole queue (a compound holds at most 255 messages; more go in further packets).
 ///
 /// | field                | dskit flag                           | dskit  | memberlist LAN |
 /// |----------------------|--------------------------------------|--------|----------------|
@@ -11,7 +13,7 @@ import MemberlistWire
 /// | retransmit factor    | -memberlist.retransmit-factor        | 4      | 4              |
 /// | gossip to the dead   | -memberlist.gossip-to-dead-nodes-time| 30 s   | 30 s           |
 /// | leave timeout        | -memberlist.leave-timeout            | 20 s   | (Leave's arg)  |
-/// | packet budget        | (UDPBufferSize)                      | 1400 B | 1400 B         |
+/// | packet budget        | (UDPBufferSize)                      | 10 MiB | 1400 B         |
 public struct GossipSettings: Hashable, Sendable {
     /// How often queued broadcasts go out (memberlist `GossipInterval`).
     public var interval: Duration
@@ -41,7 +43,10 @@ public struct GossipSettings: Hashable, Sendable {
     }
 
     /// dskit's defaults (the table above).
-    public static let dskit = GossipSettings()
+    public static let dskit = GossipSettings(packetBudget: 10 * 1024 * 1024)
+
+    /// hashicorp/memberlist `DefaultLANConfig` (packets are UDP datagrams of at most 1400 bytes).
+    public static let memberlistLAN = GossipSettings()
 }
 
 /// Everything the pure node instance needs to know about itself.

@@ -95,6 +95,9 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         stateChanges[configuration.name] = now
     }
 
+    /// The most messages one compound holds (its count is one byte).
+    public static var maxCompoundParts: Int { 255 }
+
     /// memberlist `MetaMaxSize`.
     public static var metaLimit: Int { 512 }
 
@@ -323,9 +326,16 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
                     messages.append(.user(payload))
                 }
             }
-            guard let first = messages.first else { break }  // nothing queued: nothing for the others either
-            directives.append(
-                send(messages.count == 1 ? first : .compound(messages), to: target.hostPort, node: target.name))
+            guard !messages.isEmpty else { break }  // nothing queued: nothing for the others either
+            // A compound counts its parts in one byte: more than 255 go in further packets (memberlist
+            // `makeCompoundMessages`).
+            var rest = messages[...]
+            while !rest.isEmpty {
+                let chunk = rest.prefix(Self.maxCompoundParts)
+                rest = rest.dropFirst(chunk.count)
+                let message = chunk.count == 1 ? chunk[chunk.startIndex] : .compound(Array(chunk))
+                directives.append(send(message, to: target.hostPort, node: target.name))
+            }
         }
         if isLeaving, let id = leaveBroadcast, !broadcasts.contains(id), delegate.pendingBroadcasts == 0 {
             directives += completeLeave(sent: true)

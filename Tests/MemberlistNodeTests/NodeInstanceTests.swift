@@ -13,7 +13,7 @@ private struct Wire {
     var events: [(node: String, event: NodeEvent)] = []
     var sent: [(from: String, packet: OutgoingPacket)] = []
 
-    init(count: Int, settings: FailureDetectionSettings = .memberlistLAN, gossip: GossipSettings = .dskit) {
+    init(count: Int, settings: FailureDetectionSettings = .memberlistLAN, gossip: GossipSettings = .memberlistLAN) {
         now = ContinuousClock.now
         for index in 0..<count {
             let config = NodeConfiguration(
@@ -258,6 +258,34 @@ struct NodeInstanceTests {
             from: "10.0.0.1:7946", now: wire.now)
         #expect(node0.table.members.count == 5002)
         #expect(answer.contains { if case .reply = $0 { return true }; return false })
+    }
+
+    @Test("a dskit-sized gossip packet budget splits a long queue into compounds of at most 255 messages")
+    func compoundSplit() {
+        var wire = Wire(count: 2, gossip: .dskit)
+        wire.start()
+        wire.join(1, via: 0)
+        let nodes = (0..<600).map { index in
+            PushNodeState(
+                name: "far-\(index)", address: NodeAddress("10.0.\(index / 250).\(index % 250 + 1)")!, port: 7946,
+                meta: nil, incarnation: 1, state: .alive, vsn: ProtocolVersions.memberlistDefault.vsn)
+        }
+        var node0 = wire.nodes[Wire.address(0)]!
+        _ = node0.onStream(
+            StreamEnvelope(message: .pushPull(PushPull(join: false, nodes: nodes, userState: []))),
+            from: "10.0.0.1:7946", now: wire.now)
+        let packets = node0.onTimer(.gossip, now: wire.now).compactMap { directive -> OutgoingPacket? in
+            if case .sendPacket(let packet) = directive { return packet }
+            return nil
+        }
+        let parts = packets.map { packet -> Int in
+            if case .compound(let parts) = packet.message { return parts.count }
+            return 1
+        }
+        #expect(parts.allSatisfy { $0 <= 255 })
+        // Three gossip targets at most, each getting the whole queue (the 600 alive messages, and node 1's).
+        #expect(parts.reduce(0, +) >= 601)
+        #expect(packets.allSatisfy { (try? $0.message.encoded()) != nil })
     }
 
     @Test("the push/pull interval scales past 32 members as memberlist's pushPullScale")
