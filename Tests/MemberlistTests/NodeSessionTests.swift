@@ -173,9 +173,15 @@ struct NodeSessionTests {
                 joined.withLock { $0 } ? await Self.state(of: "leaver", in: a) == .alive : false
             }
             leaver.cancel()
-            _ = await leaver.result
-            try await eventually("the stayer to list the leaver left", deadline: .seconds(20)) {
-                await Self.state(of: "leaver", in: a) == .left
+            let ended = await leaver.result
+            #expect(throws: CancellationError.self) { try ended.get() }
+            do {
+                try await eventually("the stayer to list the leaver left", deadline: .seconds(20)) {
+                    await Self.state(of: "leaver", in: a) == .left
+                }
+            } catch {
+                let snapshot = await a.snapshot()
+                Issue.record("\(error); the stayer lists the leaver \(String(describing: snapshot.member("leaver")))")
             }
         }
     }

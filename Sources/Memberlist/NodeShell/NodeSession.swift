@@ -8,7 +8,8 @@ import MemberlistWire
 //
 // `withNode` is a scope: the body runs with the listeners open and every exit path leaves (memberlist `Leave`
 // then `Shutdown`), cancellation included: the leave runs in an unstructured task, which a cancelled scope does
-// not cancel, and listening is not a child of the scope's task (NIO must finish every accepted connection).
+// not cancel, and listening and the jobs are not children of the scope's task (NIO must finish every accepted
+// connection; the leave is gossiped by the jobs, whose sleeps and dials a cancelled task would end at once).
 
 /// Runs a memberlist node for the duration of `body`, then leaves (also when `body` throws or the task is
 /// cancelled) and closes its listeners.
@@ -32,23 +33,21 @@ public func withNode<Delegate: NodeDelegate, Value: Sendable>(
     let session = NodeSession(
         configuration: configuration, node: nodeConfiguration, delegate: delegate, seed: seed, transport: transport,
         codec: codec)
-    // Not a child of this (maybe cancelled) task: see the opening comment.
+    // Neither is a child of this (maybe cancelled) task: see the opening comment. The jobs (timers, sends,
+    // exchanges) must outlive a cancellation too: the leave is gossiped by them, and a cancelled task's sleeps
+    // and dials end at once. They end with `finish()` (or `crash()`).
     let listening = Task { await transport.serve(session) }
-    let result: Result<Value, any Error> = await withTaskGroup(of: Void.self) { group in
-        group.addTask { await session.runJobs() }
-        await session.start()
-        let result: Result<Value, any Error>
-        do {
-            result = .success(try await body(session))
-        } catch {
-            result = .failure(error)
-        }
-        // Not a child of this (maybe cancelled) task: the leave must still go out after Ctrl-C.
-        await Task { await session.leave() }.value
-        await session.finish()
-        group.cancelAll()
-        return result
+    let jobs = Task { await session.runJobs() }
+    await session.start()
+    let result: Result<Value, any Error>
+    do {
+        result = .success(try await body(session))
+    } catch {
+        result = .failure(error)
     }
+    await Task { await session.leave() }.value
+    await session.finish()
+    await jobs.value
     await transport.close()
     await listening.value
     return try result.get()
