@@ -123,7 +123,8 @@ public actor NodeSession<Delegate: NodeDelegate> {
     public func snapshot() -> NodeSnapshot {
         NodeSnapshot(
             local: instance.local, others: instance.table.others, healthScore: instance.awareness.score,
-            problemCount: instance.problemCount, isLeaving: instance.isLeaving, isCrashed: crashed)
+            problemCount: instance.problemCount, recentProblems: instance.recentProblems, isLeaving: instance.isLeaving,
+            isCrashed: crashed)
     }
 
     /// Every member the node knows, ourselves included, sorted by name (dead and left ones too).
@@ -410,6 +411,8 @@ public struct NodeSnapshot: Hashable, Sendable {
     public var healthScore: Int
     /// How many packets and streams could not be used, and sends that failed.
     public var problemCount: Int
+    /// The last few of those problems, oldest first.
+    public var recentProblems: [String]
     /// Whether the node is leaving or has left.
     public var isLeaving: Bool
     /// Whether `crash()` stopped the node.

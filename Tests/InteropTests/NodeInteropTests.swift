@@ -1,0 +1,167 @@
+import Foundation
+import Memberlist
+import MemberlistWire
+import Testing
+import TestSupport
+
+/// Our node (NodeSession over NodeInstance) against real hashicorp/memberlist 0.2.2 peers on both transports:
+/// a Go peer joins it and both list each other alive with nobody accused, it joins a Go peer and leaves (the
+/// peer lists it left, not failed), and a killed Go peer is suspected and then declared dead.
+@Suite(
+    "Node against real memberlist peers",
+    .enabled(if: GoPeer.isGoInstalled, "go is not installed (apt-get install golang-go, see .ci/apt-packages)")
+)
+struct NodeInteropTests {
+    /// The Go peer's framing flag for a transport.
+    static func transportFlag(_ transport: TransportKind) -> String {
+        transport == .dskit ? "dskit" : "standard"
+    }
+
+    /// A Go peer probing every second (not faster: memberlist fails a probe whose ack is later than the interval,
+    /// and on a loaded machine our ack may wait for a core), pushing/pulling every second, logging to stderr.
+    static func goPeer(
+        _ name: String, transport: TransportKind, joining seed: String? = nil, secured: Bool = false,
+        in fixtures: Fixtures
+    ) async throws -> GoPeer {
+        var arguments = secured ? (transport == .dskit ? ["--label", label] : ["--key", keyHex]) : []
+        arguments += [
+            "--transport", transportFlag(transport), "--probe-interval", "1s", "--probe-timeout", "900ms",
+            "--push-pull-interval", "1s", "--verbose",
+        ]
+        if let seed { arguments += ["--join", seed] }
+        return try await fixtures.goPeer(name: name, arguments)
+    }
+
+    /// The cluster label of the secured dskit cluster, the key of the secured standard one (mlpeer's standard
+    /// transport has no labels, memberlist 0.2.2's dskit transport no encryption).
+    static let label = "node-cluster"
+    static let keyHex = "000102030405060708090a0b0c0d0e0f"
+
+    /// Our node: memberlist's LAN probing sped up, generous enough for a loaded machine; `secured` adds the label
+    /// (dskit) or the key (standard) the Go peer gets.
+    static func configuration(
+        _ name: String, transport: TransportKind, secured: Bool = false
+    ) throws -> NodeSessionConfiguration {
+        var probes = FailureDetectionSettings.memberlistLAN
+        probes.probeInterval = .milliseconds(500)
+        probes.probeTimeout = .milliseconds(250)
+        probes.suspicionMultiplier = 2
+        probes.tcpFallbackPing = transport == .memberlist
+        var network = ObserverConfiguration(
+            transport: transport, nodeName: name, bindHost: "127.0.0.1", bindPort: 0, timeout: .seconds(3))
+        if secured, transport == .dskit { network.clusterLabel = label }
+        if secured, transport == .memberlist {
+            let key = stride(from: 0, to: keyHex.count, by: 2).map {
+                let start = keyHex.index(keyHex.startIndex, offsetBy: $0)
+                return UInt8(keyHex[start..<keyHex.index(start, offsetBy: 2)], radix: 16)!
+            }
+            network.keyring = try Keyring(key: key)
+        }
+        return NodeSessionConfiguration(
+            network: network,
+            failureDetection: probes,
+            gossip: GossipSettings(interval: .milliseconds(100), pushPullInterval: .seconds(2), leaveTimeout: .seconds(5)))
+    }
+
+    /// Lines of a Go peer's memberlist log that accuse `name`.
+    static func accusations(of name: String, in log: String) -> [Substring] {
+        log.split(separator: "\n").filter {
+            $0.contains(name) && ($0.contains("Suspect") || $0.contains("failed") || $0.contains("Failed"))
+        }
+    }
+
+    static func state(of name: String, in node: NodeSession<NoDelegate>) async -> NodeState? {
+        await node.snapshot().member(name)?.state
+    }
+
+    @Test(
+        "a Go peer joins our node: both list each other alive, the peer's probes are acked, nobody is accused",
+        arguments: TransportKind.allCases, [false, true])
+    func goPeerJoinsSwiftNode(transport: TransportKind, secured: Bool) async throws {
+        try await withFixtures { fixtures in
+            let name = "swift-\(transport.rawValue)"
+            let configuration = try Self.configuration(name, transport: transport, secured: secured)
+            try await withNode(configuration, delegate: NoDelegate(), seed: 11) { node in
+                let peer = try await Self.goPeer(
+                    "go-joiner", transport: transport, joining: "127.0.0.1:\(node.boundPort)", secured: secured,
+                    in: fixtures)
+                try await peer.waitForStatus("the Go peer to list \(name) alive") { $0.member(name)?.state == "alive" }
+                try await eventually("our node to list the Go peer alive", deadline: .seconds(20)) {
+                    await Self.state(of: "go-joiner", in: node) == .alive
+                }
+                // Long enough for several probes each way: a node that did not answer would be suspected by now.
+                try await peer.waitForStatus("the Go peer to have probed \(name) three times") {
+                    ($0.probesAcked?[name] ?? 0) >= 3
+                }
+                let listed = try #require(peer.status()?.member(name))
+                #expect(listed.port == node.boundPort)
+                #expect(Self.accusations(of: name, in: peer.stderr).isEmpty, "\(peer.stderr)")
+                #expect(await Self.state(of: "go-joiner", in: node) == .alive)
+                #expect(await node.snapshot().local.incarnation == 1, "nobody accused us, so we never refuted")
+                let errors = peer.stderr.split(separator: "\n").filter { $0.contains("[ERR]") || $0.contains("[WARN]") }
+                #expect(errors.isEmpty, "the Go peer complained: \(errors)")
+                let problems = await node.snapshot().recentProblems
+                #expect(problems.isEmpty, "our node had problems: \(problems)")
+            }
+        }
+    }
+
+    @Test("our node joins a Go peer and leaves: the peer lists it left, not failed", arguments: TransportKind.allCases)
+    func swiftNodeLeaves(transport: TransportKind) async throws {
+        try await withFixtures { fixtures in
+            let peer = try await Self.goPeer("go-seed", transport: transport, in: fixtures)
+            let name = "swift-leaver-\(transport.rawValue)"
+            try await withNode(try Self.configuration(name, transport: transport), delegate: NoDelegate(), seed: 12) {
+                node in
+                let joined = try await node.join([peer.address])
+                #expect(joined == 1)
+                #expect(await Self.state(of: "go-seed", in: node) == .alive, "the join merged the seed's state")
+                try await peer.waitForStatus("the Go peer to list \(name) alive") { $0.member(name)?.state == "alive" }
+            }
+            // mlpeer's status says "dead" for both a leave and a failure (NotifyLeave): a peek tells them apart.
+            try await peer.waitForStatus("the Go peer to drop \(name)") { $0.member(name)?.state == "dead" }
+            let nodes = try await Peek.run(
+                peer: peer.address, configuration: PeekConfiguration(transport: transport, timeout: .seconds(5))
+            ).nodes
+            let listed = try #require(nodes.first { $0.name == name }, "the Go peer forgot \(name)")
+            #expect(listed.state == .left, "the Go peer shows \(name) as \(listed.state), not left")
+            #expect(Self.accusations(of: name, in: peer.stderr).isEmpty, "\(peer.stderr)")
+        }
+    }
+
+    @Test("a killed Go peer is suspected, then declared dead", arguments: TransportKind.allCases)
+    func killedGoPeerFails(transport: TransportKind) async throws {
+        try await withFixtures { fixtures in
+            let name = "swift-watcher-\(transport.rawValue)"
+            try await withNode(try Self.configuration(name, transport: transport), delegate: NoDelegate(), seed: 13) {
+                node in
+                let peer = try await Self.goPeer(
+                    "go-victim", transport: transport, joining: "127.0.0.1:\(node.boundPort)", in: fixtures)
+                try await eventually("our node to list the Go peer alive", deadline: .seconds(20)) {
+                    await Self.state(of: "go-victim", in: node) == .alive
+                }
+                let seen = Task {
+                    var states: [NodeState] = []
+                    for await event in node.events {
+                        switch event {
+                        case .member(.suspect(let member)) where member.name == "go-victim": states.append(.suspect)
+                        case .member(.dead(let member)) where member.name == "go-victim": states.append(.dead)
+                        case .member(.left(let member)) where member.name == "go-victim": states.append(.left)
+                        default: continue
+                        }
+                        if states.last == .dead || states.last == .left { break }
+                    }
+                    return states
+                }
+                await peer.stop()
+                try await eventually("our node to declare the Go peer dead", deadline: .seconds(40)) {
+                    await Self.state(of: "go-victim", in: node) == .dead
+                }
+                seen.cancel()
+                let states = await seen.value
+                #expect(states.first == .suspect, "suspected first: \(states)")
+                #expect(states.contains(.dead), "\(states)")
+            }
+        }
+    }
+}
