@@ -164,4 +164,30 @@ struct NodeInteropTests {
             }
         }
     }
+
+    /// The standard transport only: a crashed node's closed port refuses the Go peer's dials, and mlpeer's dskit
+    /// transport returns that error from WriteTo, on which memberlist 0.2.2's probeNode gives the probe up ("Failed
+    /// to send ping") instead of suspecting: such a peer never fails a closed dskit port. (Real dskit returns nil
+    /// from WriteTo for that reason, so its probes time out and suspect.) Over UDP a closed port is silence.
+    @Test("a crashed node: the Go peer fails it (suspect, then dead), it never left")
+    func crashedSwiftNodeFails() async throws {
+        let transport = TransportKind.memberlist
+        try await withFixtures { fixtures in
+            let name = "swift-crasher-\(transport.rawValue)"
+            try await withNode(try Self.configuration(name, transport: transport), delegate: NoDelegate(), seed: 14) {
+                node in
+                let peer = try await Self.goPeer(
+                    "go-witness", transport: transport, joining: "127.0.0.1:\(node.boundPort)", in: fixtures)
+                try await peer.waitForStatus("the Go peer to list \(name) alive") { $0.member(name)?.state == "alive" }
+                await node.crash()
+                try await peer.waitForStatus("the Go peer to drop \(name)") { $0.member(name)?.state == "dead" }
+                #expect(!Self.accusations(of: name, in: peer.stderr).isEmpty, "a crash is failed, not left: \(peer.stderr)")
+                let nodes = try await Peek.run(
+                    peer: peer.address, configuration: PeekConfiguration(transport: transport, timeout: .seconds(5))
+                ).nodes
+                let listed = try #require(nodes.first { $0.name == name }, "the Go peer forgot \(name)")
+                #expect(listed.state == .dead, "the Go peer shows \(name) as \(listed.state), not dead")
+            }
+        }
+    }
 }

@@ -219,4 +219,53 @@ struct NodeSessionTests {
             }
         }
     }
+
+    /// An application on the node that broadcasts what the test queues and records what reaches it.
+    struct RecordingDelegate: NodeDelegate {
+        var name: String
+        var outgoing: [[UInt8]] = []
+        var received: [[UInt8]] = []
+        var remoteStates: [String] = []
+
+        func nodeMeta(limit: Int) -> [UInt8] { Array("meta-\(name)".utf8.prefix(limit)) }
+        mutating func notifyMessage(_ payload: [UInt8], now: ContinuousClock.Instant) { received.append(payload) }
+        mutating func broadcasts(overhead: Int, limit: Int, clusterSize: Int) -> [[UInt8]] {
+            var taken: [[UInt8]] = []
+            var used = 0
+            while let next = outgoing.first, used + next.count + overhead <= limit {
+                used += next.count + overhead
+                taken.append(outgoing.removeFirst())
+            }
+            return taken
+        }
+        var pendingBroadcasts: Int { outgoing.count }
+        func localState(join: Bool, now: ContinuousClock.Instant) -> [UInt8] { Array("state-\(name)".utf8) }
+        mutating func mergeRemoteState(_ state: [UInt8], join: Bool, now: ContinuousClock.Instant) {
+            remoteStates.append(String(decoding: state, as: UTF8.self))
+        }
+    }
+
+    @Test(
+        "the delegate rides along: meta and push/pull states are exchanged, a broadcast queued by withDelegate arrives",
+        arguments: TransportKind.allCases)
+    func delegateRidesAlong(transport: TransportKind) async throws {
+        let first = RecordingDelegate(name: "node-a")
+        let second = RecordingDelegate(name: "node-b")
+        try await withNode(Self.configuration("node-a", transport: transport), delegate: first, seed: 3) { a in
+            try await withNode(Self.configuration("node-b", transport: transport), delegate: second, seed: 4) { b in
+                try await b.join(["127.0.0.1:\(a.boundPort)"])
+                #expect(await b.withDelegate { $0.remoteStates }.contains("state-node-a"), "the join merged a's state")
+                try await eventually("a to merge b's state and meta", deadline: .seconds(20)) {
+                    let states = await a.withDelegate { $0.remoteStates }
+                    let meta = await a.snapshot().member("node-b")?.meta
+                    return states.contains("state-node-b") && meta == Array("meta-node-b".utf8)
+                }
+                await a.withDelegate { $0.outgoing.append([1, 2, 3]) }
+                try await eventually("b's delegate to receive a's broadcast", deadline: .seconds(20)) {
+                    await b.withDelegate { $0.received }.contains([1, 2, 3])
+                }
+                #expect(await a.withDelegate { $0.pendingBroadcasts } == 0)
+            }
+        }
+    }
 }
