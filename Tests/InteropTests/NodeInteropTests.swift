@@ -190,4 +190,50 @@ struct NodeInteropTests {
             }
         }
     }
+
+    @Test(
+        "our node joins a three-node Go cluster through every seed, stays unaccused, and leaves: all list it left",
+        arguments: TransportKind.allCases)
+    func joinsGoCluster(transport: TransportKind) async throws {
+        try await withFixtures { fixtures in
+            // dskit: dskit-shaped peers (KV delegate with a ring, so push/pulls carry user state we must ignore)
+            // behind a label; standard: LZW compression on, so what arrives is compressed.
+            let peers: [GoPeer]
+            var configuration = try Self.configuration("swift-member-\(transport.rawValue)", transport: transport)
+            if transport == .dskit {
+                peers = try await fixtures.dskitCluster(
+                    label: Self.label, Array(repeating: ["--probe-interval", "1s", "--probe-timeout", "900ms"], count: 3))
+                configuration.network.clusterLabel = Self.label
+            } else {
+                peers = try await fixtures.standardCluster(
+                    ["--compression", "--probe-interval", "1s", "--probe-timeout", "900ms", "--verbose"])
+            }
+            let name = configuration.network.nodeName
+            try await withNode(configuration, delegate: NoDelegate(), seed: 15) { node in
+                let joined = try await node.join(peers.map(\.address))
+                #expect(joined == 3)
+                try await GoPeer.waitForAll(peers, toList: name)
+                try await eventually("every peer to have probed \(name) three times", deadline: .seconds(30)) {
+                    peers.allSatisfy { ($0.status()?.probesAcked?[name] ?? 0) >= 3 }
+                }
+                let snapshot = await node.snapshot()
+                #expect(Set(snapshot.others.map(\.name)) == Set(peers.map(\.name)))
+                #expect(snapshot.others.allSatisfy { $0.state == .alive }, "\(snapshot.others)")
+                #expect(snapshot.local.incarnation == 1, "nobody accused us, so we never refuted")
+                #expect(snapshot.recentProblems.isEmpty, "our node had problems: \(snapshot.recentProblems)")
+                for peer in peers {
+                    #expect(Self.accusations(of: name, in: peer.stderr).isEmpty, "\(peer.name): \(peer.stderr)")
+                }
+            }
+            for peer in peers {
+                try await peer.waitForStatus("\(peer.name) to drop \(name)") { $0.member(name)?.state == "dead" }
+                var peek = PeekConfiguration(transport: transport, timeout: .seconds(5))
+                peek.clusterLabel = transport == .dskit ? Self.label : ""
+                let nodes = try await Peek.run(peer: peer.address, configuration: peek).nodes
+                let listed = try #require(nodes.first { $0.name == name }, "\(peer.name) forgot \(name)")
+                #expect(listed.state == .left, "\(peer.name) shows \(name) as \(listed.state), not left")
+                #expect(Self.accusations(of: name, in: peer.stderr).isEmpty, "\(peer.name): \(peer.stderr)")
+            }
+        }
+    }
 }
