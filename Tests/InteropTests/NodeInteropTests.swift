@@ -236,4 +236,30 @@ struct NodeInteropTests {
             }
         }
     }
+
+    @Test("our node as the only seed: two Go peers that joined through it learn of each other", arguments: TransportKind.allCases)
+    func swiftNodeIsTheSeed(transport: TransportKind) async throws {
+        try await withFixtures { fixtures in
+            let name = "swift-seed-\(transport.rawValue)"
+            try await withNode(try Self.configuration(name, transport: transport), delegate: NoDelegate(), seed: 16) {
+                node in
+                let seed = "127.0.0.1:\(node.boundPort)"
+                let first = try await Self.goPeer("go-first", transport: transport, joining: seed, in: fixtures)
+                let second = try await Self.goPeer("go-second", transport: transport, joining: seed, in: fixtures)
+                try await first.waitForStatus("go-first to list go-second alive") {
+                    $0.member("go-second")?.state == "alive"
+                }
+                try await second.waitForStatus("go-second to list go-first alive") {
+                    $0.member("go-first")?.state == "alive"
+                }
+                try await eventually("our node to list both alive", deadline: .seconds(20)) {
+                    let others = await node.snapshot().others
+                    return others.count == 2 && others.allSatisfy { $0.state == .alive }
+                }
+                for peer in [first, second] {
+                    #expect(Self.accusations(of: name, in: peer.stderr).isEmpty, "\(peer.name): \(peer.stderr)")
+                }
+            }
+        }
+    }
 }
