@@ -29,9 +29,11 @@ protocol MemberlistTransport: Sendable {
     ) async throws(MemberlistError)
 
     /// Dials `peer`, writes the message `request` makes of the connection's local IP, and reads the one reply,
-    /// within the step timeout. Throws `MemberlistError`, or what `request` throws.
+    /// within the step timeout and by `deadline` when one is given (a node's exchanges carry their own).
+    /// Throws `MemberlistError`, or what `request` throws.
     func exchange(
-        with peer: String, request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
+        with peer: String, by deadline: ContinuousClock.Instant?,
+        request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
     ) async throws -> (envelope: StreamEnvelope, localHost: String?)
 
     /// One push/pull that leaves no trace (how the seed lists us), ending by `deadline`.
@@ -51,13 +53,23 @@ protocol TCPStreamTransport: MemberlistTransport {
     var streams: TCPStreams { get }
 }
 
+extension MemberlistTransport {
+    /// `exchange(with:by:request:)` within the step timeout alone.
+    func exchange(
+        with peer: String, request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
+    ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
+        try await exchange(with: peer, by: nil, request: request)
+    }
+}
+
 extension TCPStreamTransport {
     var boundPort: Int { streams.boundPort }
 
     func exchange(
-        with peer: String, request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
+        with peer: String, by deadline: ContinuousClock.Instant?,
+        request: @escaping @Sendable (_ localHost: String?) throws -> StreamMessage
     ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
-        try await streams.exchange(with: peer, request: request)
+        try await streams.exchange(with: peer, by: deadline, request: request)
     }
 
     func peek(_ peer: String, deadline: ContinuousClock.Instant) async throws(MemberlistError) -> PeekResult {

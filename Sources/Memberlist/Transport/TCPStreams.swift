@@ -128,11 +128,12 @@ struct TCPStreams: Sendable {
     }
 
     func exchange(
-        with peer: String, request: @escaping @Sendable (String?) throws -> StreamMessage
+        with peer: String, by deadline: ContinuousClock.Instant? = nil,
+        request: @escaping @Sendable (String?) throws -> StreamMessage
     ) async throws -> (envelope: StreamEnvelope, localHost: String?) {
         let framing = self.framing
         let (envelope, local) = try await StreamExchange.run(
-            peer: peer, framing: framing, timeout: configuration.timeout
+            peer: peer, framing: framing, timeout: configuration.timeout, deadline: deadline
         ) { localAddress in
             try framing.dialerBytes(try request(localAddress?.ipAddress))
         }
