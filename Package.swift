@@ -72,7 +72,7 @@ let package = Package(
         // The use cases: a request in, a Codable report out (members, kv).
         .target(
             name: "Inspection",
-            dependencies: ["Memberlist", "DskitKV", "Discovery", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Memberlist", "DskitKV", "DskitNode", "Discovery", .product(name: "Yams", package: "Yams")]
         ),
 
         // The command line: flags → request → library call → rendering → exit status.

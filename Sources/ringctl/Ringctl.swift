@@ -41,7 +41,7 @@ struct Ringctl: AsyncParsableCommand {
               130 interrupted (Ctrl-C, SIGTERM) before there was an answer
             """,
         version: version,
-        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self]
+        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self, Demo.self]
     )
 
     /// argument-parser's main, with ringctl's own shape for usage errors (`ringctl: …` + `hint:`, exit 64) and

@@ -21,11 +21,28 @@ public func withNode<Delegate: NodeDelegate, Value: Sendable>(
     _ configuration: NodeSessionConfiguration, delegate: Delegate, seed: UInt64,
     body: (NodeSession<Delegate>) async throws -> Value
 ) async throws -> Value {
+    try await withNode(configuration, seed: seed, makeDelegate: { _ in delegate }, body: body)
+}
+
+/// `withNode`, with the delegate made once the node's address is known (a ring instance names its own
+/// address: with port 0 that is the port the transport was bound to).
+public func withNode<Delegate: NodeDelegate, Value: Sendable>(
+    _ configuration: NodeSessionConfiguration, seed: UInt64,
+    makeDelegate: (NodeConfiguration) throws -> Delegate,
+    body: (NodeSession<Delegate>) async throws -> Value
+) async throws -> Value {
     let transport = try await bindTransport(configuration.network)
     let codec = PacketCodec(configuration.network)
     let nodeConfiguration: NodeConfiguration
     do {
         nodeConfiguration = try configuration.nodeConfiguration(boundPort: transport.boundPort, codec: codec)
+    } catch {
+        await transport.close()
+        throw error
+    }
+    let delegate: Delegate
+    do {
+        delegate = try makeDelegate(nodeConfiguration)
     } catch {
         await transport.close()
         throw error
@@ -335,8 +352,9 @@ public actor NodeSession<Delegate: NodeDelegate> {
 
     /// memberlist `Leave`: the instance queues the delegate's goodbye and our dead message and says, with
     /// `.leaveComplete`, when they have gone out; meanwhile the node keeps gossiping and answering. Bounded by the
-    /// leave timeout (plus a step timeout for the last packets to be written). A crashed node does not leave.
-    func leave() async {
+    /// leave timeout (plus a step timeout for the last packets to be written). A crashed node does not leave. Runs
+    /// once: the scope's own leave at the end does nothing after an earlier one (the demo's `--leave`).
+    public func leave() async {
         guard !crashed, !leaveStarted else { return }
         leaveStarted = true
         let start = ContinuousClock.now
