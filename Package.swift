@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MemberlistWire", targets: ["MemberlistWire"]),
         .library(name: "DskitKV", targets: ["DskitKV"]),
         .library(name: "MemberlistNode", targets: ["MemberlistNode"]),
+        .library(name: "NodeSimulation", targets: ["NodeSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,9 @@ let package = Package(
 
         // Memberlist I/O over MemberlistWire: connections, deadlines, the one-shot push/pull peek.
         .target(name: "MemberlistNode", dependencies: ["MemberlistWire"]),
+
+        // Many pure node instances in one process on a virtual clock: simulation tests and convergence figures.
+        .target(name: "NodeSimulation", dependencies: ["MemberlistNode", "MemberlistWire"]),
 
         .target(
             name: "Memberlist",
@@ -100,6 +104,8 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
         // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
         .testTarget(name: "MemberlistNodeTests", dependencies: ["MemberlistNode", "MemberlistWire", "TestSupport"]),
+        // Whole clusters of instances in a simulation: join, failure detection, partitions, broadcast spread.
+        .testTarget(name: "NodeSimulationTests", dependencies: ["NodeSimulation", "MemberlistNode", "MemberlistWire"]),
         .testTarget(
             name: "MemberlistTests",
             dependencies: [
