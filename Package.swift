@@ -55,6 +55,8 @@ let package = Package(
 
         // Many pure node instances in one process on a virtual clock: simulation tests and convergence figures.
         .target(name: "NodeSimulation", dependencies: ["MemberlistNode", "MemberlistWire"]),
+        // Convergence figures and the simulator's wall time (`swift build -c release --product ringctl-sim`).
+        .executableTarget(name: "ringctl-sim", dependencies: ["NodeSimulation", "MemberlistNode"]),
 
         .target(
             name: "Memberlist",
