@@ -69,9 +69,20 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         var transmits: Int
 
         /// Memberlist's queue order: fewer transmits, then longer, then newer.
-        func precedes(_ other: Entry) -> Bool {
+        func precedes(_ other: Entry) -> Bool { rank.precedes(other.rank) }
+
+        var rank: Rank { Rank(transmits: transmits, length: bytes.count, id: id) }
+    }
+
+    /// Where an entry sits in queue order.
+    struct Rank: Hashable, Sendable {
+        var transmits: Int
+        var length: Int
+        var id: BroadcastID
+
+        func precedes(_ other: Rank) -> Bool {
             if transmits != other.transmits { return transmits < other.transmits }
-            if bytes.count != other.bytes.count { return bytes.count > other.bytes.count }
+            if length != other.length { return length > other.length }
             return id > other.id
         }
     }
@@ -84,6 +95,9 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     public let maxMessageBytes: Int
 
     private var entries: [BroadcastID: Entry] = [:]
+    /// Every entry's rank, kept in queue order, so taking walks from the front instead of sorting the queue (a
+    /// thousand-member cluster's join storm queues a thousand alive messages, taken every gossip round).
+    private var order: [Rank] = []
     /// Ids of keyed and covering messages by key, so replacement does not scan the whole queue.
     private var idsByKey: [Key: Set<BroadcastID>] = [:]
     private var lastID: UInt64 = 0
@@ -130,7 +144,9 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         for old in replaced(by: subject) { remove(old) }
         lastID += 1
         let id = BroadcastID(rawValue: lastID)
-        entries[id] = Entry(id: id, bytes: bytes, subject: subject, transmits: 0)
+        let entry = Entry(id: id, bytes: bytes, subject: subject, transmits: 0)
+        entries[id] = entry
+        insertRank(entry.rank)
         if let key = Self.key(of: subject) { idsByKey[key, default: []].insert(id) }
         prune(keeping: maxMessages)
         return id
@@ -152,18 +168,20 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         // Transmit counts are raised only after the walk, so nothing is taken twice in one call.
         var used = 0
         var taken: [Entry] = []
-        for entry in entries.values.sorted(by: { $0.precedes($1) }) {
+        for rank in order {
             let free = limit - used - overhead
             if free <= 0 { break }
-            guard entry.bytes.count <= free else { continue }
-            used += overhead + entry.bytes.count
+            guard rank.length <= free, let entry = entries[rank.id] else { continue }
+            used += overhead + rank.length
             taken.append(entry)
         }
         for entry in taken {
             if entry.transmits + 1 >= transmitLimit {
                 remove(entry.id)
             } else {
+                removeRank(entry.rank)
                 entries[entry.id]?.transmits += 1
+                insertRank(Rank(transmits: entry.transmits + 1, length: entry.bytes.count, id: entry.id))
             }
         }
         return taken.map(\.bytes)
@@ -174,6 +192,14 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     public mutating func prune(keeping maxRetain: Int) {
         let excess = entries.count - max(0, maxRetain)
         guard excess > 0 else { return }
+        if excess == 1 {
+            // The usual case (one message over the cap): one scan for the victim instead of a sort.
+            let victim = entries.values.max {
+                $0.transmits != $1.transmits ? $0.transmits < $1.transmits : $0.id > $1.id
+            }
+            if let victim { remove(victim.id) }
+            return
+        }
         let mostSentOldestFirst = entries.values.sorted {
             $0.transmits != $1.transmits ? $0.transmits > $1.transmits : $0.id < $1.id
         }
@@ -183,6 +209,7 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// Drops every message.
     public mutating func reset() {
         entries = [:]
+        order = []
         idsByKey = [:]
         // lastID keeps counting: an id handed out before the reset must never name a later message.
     }
@@ -210,9 +237,30 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
 
     private mutating func remove(_ id: BroadcastID) {
         guard let entry = entries.removeValue(forKey: id) else { return }
+        removeRank(entry.rank)
         if let key = Self.key(of: entry.subject) {
             idsByKey[key]?.remove(id)
             if idsByKey[key]?.isEmpty == true { idsByKey[key] = nil }
         }
+    }
+
+    /// The first position whose rank does not precede `rank` (binary search in queue order).
+    private func position(of rank: Rank) -> Int {
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle].precedes(rank) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private mutating func insertRank(_ rank: Rank) {
+        order.insert(rank, at: position(of: rank))
+    }
+
+    private mutating func removeRank(_ rank: Rank) {
+        let index = position(of: rank)
+        if index < order.count, order[index] == rank { order.remove(at: index) }
     }
 }

@@ -160,6 +160,14 @@ public struct MemberTable: Hashable, Sendable {
         }
     }
 
+    /// Forgets a member for good (memberlist drops dead and left nodes once gossip-to-the-dead has passed); never
+    /// ourselves. Returns whether it was known.
+    @discardableResult
+    public mutating func forget(_ name: String) -> Bool {
+        guard name != localName else { return false }
+        return members.removeValue(forKey: name) != nil
+    }
+
     /// Marks ourselves as leaving and returns the dead message that announces it (From == Node).
     public mutating func leave() -> DeadMessage {
         isLeaving = true

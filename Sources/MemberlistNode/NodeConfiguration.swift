@@ -62,13 +62,16 @@ public struct NodeConfiguration: Hashable, Sendable {
     public var packetOverhead: Int
     /// Whether failed probes may fall back to a TCP ping (the standard transport only; dskit turns it off).
     public var tcpFallbackAvailable: Bool
+    /// The deadline of a push/pull we start (memberlist `TCPTimeout`, 10 s).
+    public var streamTimeout: Duration
 
     /// A configuration with dskit's defaults.
     public init(
         name: String, address: NodeAddress, port: UInt16,
         failureDetection: FailureDetectionSettings = .dskit, gossip: GossipSettings = .dskit, probing: Bool = true,
-        packetOverhead: Int = 0, tcpFallbackAvailable: Bool = false
+        packetOverhead: Int = 0, tcpFallbackAvailable: Bool = false, streamTimeout: Duration = .seconds(10)
     ) {
+        self.streamTimeout = streamTimeout
         self.name = name
         self.address = address
         self.port = port

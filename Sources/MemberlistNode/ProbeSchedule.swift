@@ -41,6 +41,8 @@ public struct ProbeSchedule: Sendable {
     public let gossipToTheDeadTime: Duration
     /// The list in probe order.
     public private(set) var entries: [Entry]
+    /// Where each name sits in `entries` (so a thousand-member list is not scanned per update).
+    private var positions: [String: Int]
     /// The next position to look at.
     public private(set) var index: Int = 0
 
@@ -53,7 +55,11 @@ public struct ProbeSchedule: Sendable {
         self.localName = localName
         self.gossipToTheDeadTime = gossipToTheDeadTime
         self.entries = [Entry(name: localName, state: .alive, stateChange: now)]
+        self.positions = [localName: 0]
     }
+
+    /// Whether `name` is listed.
+    public func contains(_ name: String) -> Bool { positions[name] != nil }
 
     /// The names in probe order.
     public var names: [String] { entries.map(\.name) }
@@ -65,11 +71,13 @@ public struct ProbeSchedule: Sendable {
         _ name: String, state: NodeState = .alive, now: ContinuousClock.Instant,
         using generator: inout some RandomNumberGenerator
     ) -> Bool {
-        guard !entries.contains(where: { $0.name == name }) else { return false }
+        guard positions[name] == nil else { return false }
         let count = entries.count
         let offset = count == 0 ? 0 : Int.random(in: 0..<count, using: &generator)
         entries.append(Entry(name: name, state: state, stateChange: now))
         entries.swapAt(offset, count)
+        positions[entries[count].name] = count
+        positions[entries[offset].name] = offset
         return true
     }
 
@@ -77,7 +85,7 @@ public struct ProbeSchedule: Sendable {
     /// (memberlist sets `StateChange` on transitions). False when the name is not listed.
     @discardableResult
     public mutating func update(_ name: String, state: NodeState, now: ContinuousClock.Instant) -> Bool {
-        guard let position = entries.firstIndex(where: { $0.name == name }) else { return false }
+        guard let position = positions[name] else { return false }
         if entries[position].state != state {
             entries[position].state = state
             entries[position].stateChange = now
@@ -125,6 +133,7 @@ public struct ProbeSchedule: Sendable {
             return expired
         }
         entries.shuffle(using: &generator)
+        positions = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
         return removed
     }
 }
