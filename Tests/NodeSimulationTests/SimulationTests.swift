@@ -119,15 +119,17 @@ final class EventLog {
         // Each side still holds its own half alive.
         #expect(left.allSatisfy { a in left.allSatisfy { simulation.state(of: $0, seenBy: a) == .alive } })
 
-        // Forgotten: gossip-to-the-dead has passed and every node's probe round (its live members × the probe
-        // interval) has ended since.
-        let forgetBound = settings.gossipToTheDeadTime + settings.probeInterval * (count / 2 + 2)
+        // Forgotten: a probe round ends after gossip-to-the-dead has passed (a round is one probe interval per
+        // live member, stretched by awareness up to its maximum; the round running when the time passes may have
+        // started too early to reap, so allow two).
+        let round = settings.probeInterval * settings.awarenessMaxMultiplier * (count / 2)
+        let forgetBound = settings.gossipToTheDeadTime + round * 2
         let forgotten = simulation.run(checkingEvery: .seconds(1), for: forgetBound) { simulation in
             left.allSatisfy { a in right.allSatisfy { b in
                 simulation.state(of: b, seenBy: a) == nil && simulation.state(of: a, seenBy: b) == nil
             } }
         }
-        #expect(forgotten != nil, "node 0 still lists \(right.filter { simulation.state(of: $0, seenBy: 0) != nil }.count) of the other side")
+        #expect(forgotten != nil, "still listing the other side: \(Self.crossListings(simulation, left, right))")
 
         simulation.heal()
         simulation.run(for: .seconds(30))
@@ -136,7 +138,25 @@ final class EventLog {
 
         simulation.join(0, via: count / 2)
         let merged = simulation.run(checkingEvery: .seconds(1), for: .seconds(30), until: ClusterFixture.converged)
+        print("partition of \(count): split at \(split.map { "\($0)" } ?? "-"), forgotten at \(forgotten.map { "\($0)" } ?? "-"), merged at \(merged.map { "\($0)" } ?? "-") (rejoin at \(simulation.elapsed))")
         #expect(merged != nil, "after the rejoin node 59 misses \(ClusterFixture.missing(simulation, observer: 59, members: 0..<count, state: .alive).prefix(10))")
+    }
+
+    /// "node-003: 2 (dead)" for each node still listing members of the other side, with their states.
+    static func crossListings<D>(_ simulation: Simulation<D>, _ left: [Int], _ right: [Int]) -> String {
+        var lines: [String] = []
+        for (side, other) in [(left, right), (right, left)] {
+            for a in side {
+                let states = other.compactMap { simulation.state(of: $0, seenBy: a) }
+                if !states.isEmpty {
+                    let instance = simulation.nodes[a].instance
+                    lines.append(
+                        "\(instance.configuration.name): \(states.count) \(Set(states.map { "\($0)" }).sorted()) "
+                            + "awareness \(instance.awareness.score), probes acked \(instance.probesAcked) failed \(instance.probesFailed)")
+                }
+            }
+        }
+        return lines.prefix(8).joined(separator: "; ") + (lines.count > 8 ? " (\(lines.count) nodes)" : "")
     }
 
     // MARK: Leaving
