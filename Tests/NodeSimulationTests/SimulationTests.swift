@@ -136,9 +136,10 @@ final class EventLog {
         #expect(!ClusterFixture.converged(simulation), "a healed network alone should not merge the sides")
         #expect(right.allSatisfy { simulation.state(of: $0, seenBy: 0) == nil })
 
+        let rejoinedAt = simulation.elapsed
         simulation.join(0, via: count / 2)
         let merged = simulation.run(checkingEvery: .seconds(1), for: .seconds(30), until: ClusterFixture.converged)
-        print("partition of \(count): split at \(split.map { "\($0)" } ?? "-"), forgotten at \(forgotten.map { "\($0)" } ?? "-"), merged at \(merged.map { "\($0)" } ?? "-") (rejoin at \(simulation.elapsed))")
+        print("partition of \(count): split at \(split.map { "\($0)" } ?? "-"), forgotten at \(forgotten.map { "\($0)" } ?? "-"), merged at \(merged.map { "\($0)" } ?? "-") (rejoin at \(rejoinedAt))")
         #expect(merged != nil, "after the rejoin node 59 misses \(ClusterFixture.missing(simulation, observer: 59, members: 0..<count, state: .alive).prefix(10))")
     }
 
