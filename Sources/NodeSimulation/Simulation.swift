@@ -71,6 +71,8 @@ public struct Simulation<Delegate: NodeDelegate> {
     private var agenda = EventQueue<Agenda>()
     private var generator: SeededGenerator
     private var indexByAddress: [String: Int32] = [:]
+    /// Each node's "ip:port", apart from `nodes` so a delivery does not touch (or copy) the sender's instance.
+    private let addresses: [String]
     /// Partition group per node; nodes talk only within their group.
     private var groups: [Int32]
 
@@ -105,6 +107,7 @@ public struct Simulation<Delegate: NodeDelegate> {
             nodes.append(Node(instance: instance, address: config.hostPort, isRunning: true))
         }
         self.nodes = nodes
+        self.addresses = nodes.map(\.address)
         self.generator = generator
         self.groups = Array(repeating: 0, count: count)
         for (index, node) in nodes.enumerated() {
@@ -161,7 +164,7 @@ public struct Simulation<Delegate: NodeDelegate> {
     /// Node `node` joins the cluster through `seed` (a push/pull with Join set).
     public mutating func join(_ node: Int, via seed: Int, timeout: Duration = .seconds(10)) {
         guard nodes[node].isRunning else { return }
-        let directives = nodes[node].instance.join(nodes[seed].address, now: now, timeout: timeout)
+        let directives = nodes[node].instance.join(addresses[seed], now: now, timeout: timeout)
         perform(directives, of: node)
     }
 
@@ -254,7 +257,7 @@ public struct Simulation<Delegate: NodeDelegate> {
                 return
             }
             statistics.packetsDelivered += 1
-            let directives = nodes[index].instance.onPacket(message, from: nodes[Int(from)].address, now: now)
+            let directives = nodes[index].instance.onPacket(message, from: addresses[Int(from)], now: now)
             perform(directives, of: index)
 
         case .streamArrival(let to, let from, let epoch, let request):
@@ -270,7 +273,7 @@ public struct Simulation<Delegate: NodeDelegate> {
                 return
             }
             let directives = nodes[target].instance.onStream(
-                StreamEnvelope(message: request.message), from: nodes[requester].address, now: now)
+                StreamEnvelope(message: request.message), from: addresses[requester], now: now)
             var reply: StreamReply?
             var others: [NodeDirective] = []
             others.reserveCapacity(directives.count)
@@ -359,8 +362,9 @@ public struct Simulation<Delegate: NodeDelegate> {
                 let bytes = try message.encoded()
                 statistics.packetBytes += bytes.count
                 statistics.largestPacket = max(statistics.largestPacket, bytes.count)
-                let gossip = nodes[node].instance.configuration.gossip
-                if bytes.count > gossip.packetBudget { statistics.packetsOverBudget += 1 }
+                if bytes.count > nodes[node].instance.configuration.gossip.packetBudget {
+                    statistics.packetsOverBudget += 1
+                }
                 message = try Message(bytes: bytes)
             } catch {
                 statistics.encodingFailures += 1
