@@ -107,7 +107,7 @@ let package = Package(
         ),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
-        // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
+        // The pure node's rules, synchronously on a fake clock.
         .testTarget(name: "MemberlistNodeTests", dependencies: ["MemberlistNode", "MemberlistWire", "TestSupport"]),
         // The dskit delegate between two instances of itself, synchronously.
         .testTarget(

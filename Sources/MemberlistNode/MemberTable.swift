@@ -182,6 +182,13 @@ public struct MemberTable: Hashable, Sendable {
         if let vsn = alive.vsn, vsn.count >= 3, vsn[0] == 0 || vsn[1] == 0 || vsn[0] > vsn[1] {
             return []  // memberlist ignores alive messages with impossible protocol versions
         }
+        // The common case, a repeat of news we have: nothing to compare (a left node may come back at any
+        // incarnation with a new address; our own name is checked below).
+        if let known = members[alive.node], known.state != .left, alive.incarnation <= known.incarnation,
+            alive.node != localName
+        {
+            return []
+        }
         guard var member = members[alive.node] else {
             let member = Member(
                 name: alive.node, address: alive.address, port: alive.port, meta: alive.meta,
