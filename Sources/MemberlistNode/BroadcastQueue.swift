@@ -178,41 +178,48 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// Takes the messages to send now within `limit` bytes, counting `overhead` bytes per message; each one's
     /// transmit count goes up, and those reaching the limit for `clusterSize` members leave the queue.
     public mutating func take(overhead: Int, limit: Int, clusterSize: Int) -> [[UInt8]] {
-        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize).map(\.bytes)
+        var taken: [[UInt8]] = []
+        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize) { taken.append($0.bytes) }
+        return taken
     }
 
     /// `take`, giving the messages: those queued with their message as they were, the others decoded (an
     /// undecodable one is left out).
     public mutating func takeMessages(overhead: Int, limit: Int, clusterSize: Int) -> [(message: Message, length: Int)] {
-        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize).compactMap { entry in
-            guard let message = entry.message ?? (try? Message(bytes: entry.bytes)) else { return nil }
-            return (message, entry.bytes.count)
+        var taken: [(message: Message, length: Int)] = []
+        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize) { entry in
+            if let message = entry.message ?? (try? Message(bytes: entry.bytes)) {
+                taken.append((message, entry.bytes.count))
+            }
         }
+        return taken
     }
 
-    private mutating func takeEntries(overhead: Int, limit: Int, clusterSize: Int) -> [Entry] {
-        guard !entries.isEmpty else { return [] }
+    /// Hands each message taken to `use` (in queue order, before its count moves), then updates the queue.
+    private mutating func takeEntries(
+        overhead: Int, limit: Int, clusterSize: Int, _ use: (borrowing Entry) -> Void
+    ) {
+        guard !entries.isEmpty else { return }
         let transmitLimit = Self.retransmitLimit(multiplier: retransmitMultiplier, clusterSize: clusterSize)
         // One walk in queue order is memberlist's tier-by-tier search: within a tier, everything before the
         // message it picks was already too long for the space then free, so it is too long for what is left.
         // Transmit counts are raised only after the walk, so nothing is taken twice in one call.
         var used = 0
-        var taken: [Entry] = []
         var takenIDs: Set<BroadcastID> = []
         for rank in order {
             let free = limit - used - overhead
             if free <= 0 { break }
             guard rank.length <= free, let entry = entries[rank.id] else { continue }
             used += overhead + rank.length
-            taken.append(entry)
+            use(entry)
             takenIDs.insert(rank.id)
         }
-        guard !taken.isEmpty else { return [] }
+        guard !takenIDs.isEmpty else { return }
         // The taken move up one tier (or leave): the untaken keep their order, the bumped keep theirs, and one
         // merge of the two restores queue order (a dskit-sized packet takes the whole queue every round).
         var kept: [Rank] = []
         var bumped: [Rank] = []
-        kept.reserveCapacity(order.count - taken.count)
+        kept.reserveCapacity(order.count - takenIDs.count)
         for rank in order {
             guard takenIDs.contains(rank.id) else {
                 kept.append(rank)
@@ -230,7 +237,6 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
             }
         }
         order = Self.merge(kept, bumped)
-        return taken
     }
 
     /// Two lists each in queue order, as one.
