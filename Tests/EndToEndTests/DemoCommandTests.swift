@@ -146,6 +146,26 @@ struct DemoCommandTests {
         }
     }
 
+    @Test("watch against the demo: present members and keys, then heartbeat changes, then a leave the demo stages")
+    func watchTheDemo() async throws {
+        try await withFixtures { fixtures in
+            let (_, ready) = try await Self.startDemo(
+                fixtures, ["--nodes", "3", "--heartbeat", "1s", "--leave", "ingester-2@4s"])
+            let watch = try await RingctlBinary.run(
+                ["watch", "-j", ready.join, "--bind-addr", "127.0.0.1", "--for", "8s", "-o", "json"])
+            #expect(watch.status == 0, "\(watch.stderr)")
+            let kinds = watch.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    let kind = object["kind"] as? String
+                else { return nil }
+                return (kind, String(line))
+            }
+            #expect(kinds.contains { $0.0 == "kv_present" }, "\(watch.stdout)")
+            #expect(kinds.contains { $0.0 == "kv_updated" && $0.1.contains("heartbeat") }, "\(watch.stdout)")
+            #expect(kinds.contains { $0.0 == "left" && $0.1.contains("ingester-2") }, "\(watch.stdout)")
+        }
+    }
+
     @Test("bad demo flags are usage errors (exit 64) that say what would be right")
     func usage() async throws {
         let nobody = try await RingctlBinary.run(["demo", "--nodes", "3", "--freeze", "nobody@1s"])
