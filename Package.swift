@@ -114,7 +114,9 @@ let package = Package(
             name: "DskitNodeTests", dependencies: ["DskitNode", "MemberlistNode", "DskitKV", "MemberlistWire", "TestSupport"]
         ),
         // Whole clusters of instances in a simulation: join, failure detection, partitions, broadcast spread.
-        .testTarget(name: "NodeSimulationTests", dependencies: ["NodeSimulation", "MemberlistNode", "MemberlistWire"]),
+        .testTarget(
+            name: "NodeSimulationTests", dependencies: ["NodeSimulation", "MemberlistNode", "MemberlistWire", "DskitNode", "DskitKV"]
+        ),
         .testTarget(
             name: "MemberlistTests",
             dependencies: [
