@@ -186,6 +186,26 @@ struct NodeSessionTests {
         }
     }
 
+    @Test("an explicit leave: the other node lists the leaver left while its scope is still open; a second is a no-op")
+    func explicitLeave() async throws {
+        try await withNode(Self.configuration("host", transport: .dskit), delegate: NoDelegate(), seed: 1) { a in
+            try await withNode(Self.configuration("guest", transport: .dskit), delegate: NoDelegate(), seed: 2) { b in
+                try await b.join(["127.0.0.1:\(a.boundPort)"])
+                try await eventually("the host to list the guest alive", deadline: .seconds(20)) {
+                    await Self.state(of: "guest", in: a) == .alive
+                }
+                await b.leave()
+                #expect(await b.snapshot().isLeaving)
+                #expect(await b.snapshot().local.state == .left)
+                try await eventually("the host to list the guest left", deadline: .seconds(20)) {
+                    await Self.state(of: "guest", in: a) == .left
+                }
+                await b.leave()
+                #expect(await Self.state(of: "guest", in: a) == .left)
+            }
+        }
+    }
+
     @Test("a crashed node is suspected, then declared dead", arguments: TransportKind.allCases)
     func crashedNodeFails(transport: TransportKind) async throws {
         try await withNode(Self.configuration("watcher", transport: transport), delegate: NoDelegate(), seed: 1) { a in
