@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "DskitKV", targets: ["DskitKV"]),
         .library(name: "MemberlistNode", targets: ["MemberlistNode"]),
         .library(name: "DskitNode", targets: ["DskitNode"]),
+        .library(name: "NodeSimulation", targets: ["NodeSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,11 +51,15 @@ let package = Package(
             exclude: ["Proto/README.md", "Proto/kv.proto", "Proto/ring.proto", "Proto/propagation_tracker.proto"]
         ),
 
-        // Memberlist I/O over MemberlistWire: connections, deadlines, the one-shot push/pull peek.
+        // The pure node: member table, SWIM rules, broadcast queue (no sockets, no clocks).
         .target(name: "MemberlistNode", dependencies: ["MemberlistWire"]),
 
         // dskit's memberlist KV store and one ring lifecycler as a pure node delegate (no sockets, no clocks).
         .target(name: "DskitNode", dependencies: ["MemberlistNode", "MemberlistWire", "DskitKV"]),
+        // Many pure node instances in one process on a virtual clock: simulation tests and convergence figures.
+        .target(name: "NodeSimulation", dependencies: ["MemberlistNode", "MemberlistWire"]),
+        // Convergence figures and the simulator's wall time (`swift build -c release --product ringctl-sim`).
+        .executableTarget(name: "ringctl-sim", dependencies: ["NodeSimulation", "MemberlistNode"]),
 
         .target(
             name: "Memberlist",
@@ -102,12 +107,14 @@ let package = Package(
         ),
         // Real hashicorp/memberlist 0.2.2 peers (Tests/Peers/mlpeer, built with Go) against the Swift codecs.
         .testTarget(name: "InteropTests", dependencies: ["Memberlist", "MemberlistWire", "DskitKV", "Inspection", "TestSupport"]),
-        // The Memberlist I/O library against Swift loopback listeners (dskit framing, bad peers).
+        // The pure node's rules, synchronously on a fake clock.
         .testTarget(name: "MemberlistNodeTests", dependencies: ["MemberlistNode", "MemberlistWire", "TestSupport"]),
         // The dskit delegate between two instances of itself, synchronously.
         .testTarget(
             name: "DskitNodeTests", dependencies: ["DskitNode", "MemberlistNode", "DskitKV", "MemberlistWire", "TestSupport"]
         ),
+        // Whole clusters of instances in a simulation: join, failure detection, partitions, broadcast spread.
+        .testTarget(name: "NodeSimulationTests", dependencies: ["NodeSimulation", "MemberlistNode", "MemberlistWire"]),
         .testTarget(
             name: "MemberlistTests",
             dependencies: [

@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|watch|kv|resolve|ring|lag|decode|help)
+    members|watch|kv|resolve|ring|lag|decode|demo|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode demo help' -- "${cur}"))
         ;;
     esac
 }
@@ -628,6 +628,86 @@ _ringctl_decode() {
         ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_demo() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--freeze --crash --leave --state --slow-gossip)
+    non_repeating_options=(--nodes --zones --tokens --heartbeat --cluster-label --transport --base-port --ring-key --name-prefix -memberlist.gossip-interval -memberlist.gossip-nodes -memberlist.pullpush-interval -memberlist.retransmit-factor --probe-interval --probe-timeout --for -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--nodes')
+        return
+        ;;
+    '--zones')
+        return
+        ;;
+    '--tokens')
+        return
+        ;;
+    '--heartbeat')
+        return
+        ;;
+    '--cluster-label')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--base-port')
+        return
+        ;;
+    '--ring-key')
+        return
+        ;;
+    '--name-prefix')
+        return
+        ;;
+    '-memberlist.gossip-interval')
+        return
+        ;;
+    '-memberlist.gossip-nodes')
+        return
+        ;;
+    '-memberlist.pullpush-interval')
+        return
+        ;;
+    '-memberlist.retransmit-factor')
+        return
+        ;;
+    '--probe-interval')
+        return
+        ;;
+    '--probe-timeout')
+        return
+        ;;
+    '--freeze')
+        return
+        ;;
+    '--crash')
+        return
+        ;;
+    '--leave')
+        return
+        ;;
+    '--state')
+        return
+        ;;
+    '--slow-gossip')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

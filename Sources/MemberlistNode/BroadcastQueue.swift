@@ -1,3 +1,5 @@
+import MemberlistWire
+
 // The node's gossip broadcast queue as a pure value, with hashicorp/memberlist's rules (queue.go
 // `TransmitLimitedQueue`, util.go `retransmitLimit`, net.go compound overheads) and dskit's invalidation rule for
 // KV broadcasts (kv/memberlist/broadcast.go `ringBroadcast.Invalidates`):
@@ -65,6 +67,9 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     struct Entry: Sendable {
         var id: BroadcastID
         var bytes: [UInt8]
+        /// The message the bytes encode, when the queuer kept it (the node's own broadcasts), so taking it for a
+        /// packet never decodes it again.
+        var message: Message?
         var subject: BroadcastSubject<Key>
         var transmits: Int
 
@@ -140,11 +145,23 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// `maxMessageBytes`. When the queue is full, the most transmitted, oldest message is dropped.
     @discardableResult
     public mutating func queue(_ bytes: [UInt8], about subject: BroadcastSubject<Key>) -> BroadcastID? {
+        queue(bytes, message: nil, about: subject)
+    }
+
+    /// Queues a message together with its encoding (`take(…)` gives the bytes, `takeMessages(…)` the message).
+    @discardableResult
+    public mutating func queue(_ message: Message, encoded bytes: [UInt8], key: Key) -> BroadcastID? {
+        queue(bytes, message: message, about: .key(key))
+    }
+
+    private mutating func queue(
+        _ bytes: [UInt8], message: Message?, about subject: BroadcastSubject<Key>
+    ) -> BroadcastID? {
         guard bytes.count <= maxMessageBytes else { return nil }
         for old in replaced(by: subject) { remove(old) }
         lastID += 1
         let id = BroadcastID(rawValue: lastID)
-        let entry = Entry(id: id, bytes: bytes, subject: subject, transmits: 0)
+        let entry = Entry(id: id, bytes: bytes, message: message, subject: subject, transmits: 0)
         entries[id] = entry
         insertRank(entry.rank)
         if let key = Self.key(of: subject) { idsByKey[key, default: []].insert(id) }
@@ -161,30 +178,87 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// Takes the messages to send now within `limit` bytes, counting `overhead` bytes per message; each one's
     /// transmit count goes up, and those reaching the limit for `clusterSize` members leave the queue.
     public mutating func take(overhead: Int, limit: Int, clusterSize: Int) -> [[UInt8]] {
-        guard !entries.isEmpty else { return [] }
+        var taken: [[UInt8]] = []
+        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize) { taken.append($0.bytes) }
+        return taken
+    }
+
+    /// `take`, giving the messages: those queued with their message as they were, the others decoded (an
+    /// undecodable one is left out).
+    public mutating func takeMessages(overhead: Int, limit: Int, clusterSize: Int) -> [(message: Message, length: Int)] {
+        var taken: [(message: Message, length: Int)] = []
+        takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize) { entry in
+            if let message = entry.message ?? (try? Message(bytes: entry.bytes)) {
+                taken.append((message, entry.bytes.count))
+            }
+        }
+        return taken
+    }
+
+    /// Hands each message taken to `use` (in queue order, before its count moves), then updates the queue.
+    private mutating func takeEntries(
+        overhead: Int, limit: Int, clusterSize: Int, _ use: (borrowing Entry) -> Void
+    ) {
+        guard !entries.isEmpty else { return }
         let transmitLimit = Self.retransmitLimit(multiplier: retransmitMultiplier, clusterSize: clusterSize)
         // One walk in queue order is memberlist's tier-by-tier search: within a tier, everything before the
         // message it picks was already too long for the space then free, so it is too long for what is left.
         // Transmit counts are raised only after the walk, so nothing is taken twice in one call.
         var used = 0
-        var taken: [Entry] = []
+        var takenIDs: Set<BroadcastID> = []
         for rank in order {
             let free = limit - used - overhead
             if free <= 0 { break }
             guard rank.length <= free, let entry = entries[rank.id] else { continue }
             used += overhead + rank.length
-            taken.append(entry)
+            use(entry)
+            takenIDs.insert(rank.id)
         }
-        for entry in taken {
-            if entry.transmits + 1 >= transmitLimit {
-                remove(entry.id)
+        guard !takenIDs.isEmpty else { return }
+        // The taken move up one tier (or leave): the untaken keep their order, the bumped keep theirs, and one
+        // merge of the two restores queue order (a dskit-sized packet takes the whole queue every round).
+        var kept: [Rank] = []
+        var bumped: [Rank] = []
+        kept.reserveCapacity(order.count - takenIDs.count)
+        for rank in order {
+            guard takenIDs.contains(rank.id) else {
+                kept.append(rank)
+                continue
+            }
+            if rank.transmits + 1 >= transmitLimit {
+                guard let entry = entries.removeValue(forKey: rank.id) else { continue }
+                if let key = Self.key(of: entry.subject) {
+                    idsByKey[key]?.remove(rank.id)
+                    if idsByKey[key]?.isEmpty == true { idsByKey[key] = nil }
+                }
             } else {
-                removeRank(entry.rank)
-                entries[entry.id]?.transmits += 1
-                insertRank(Rank(transmits: entry.transmits + 1, length: entry.bytes.count, id: entry.id))
+                entries[rank.id]?.transmits += 1
+                bumped.append(Rank(transmits: rank.transmits + 1, length: rank.length, id: rank.id))
             }
         }
-        return taken.map(\.bytes)
+        order = Self.merge(kept, bumped)
+    }
+
+    /// Two lists each in queue order, as one.
+    private static func merge(_ first: [Rank], _ second: [Rank]) -> [Rank] {
+        guard !second.isEmpty else { return first }
+        guard !first.isEmpty else { return second }
+        var merged: [Rank] = []
+        merged.reserveCapacity(first.count + second.count)
+        var i = 0
+        var j = 0
+        while i < first.count, j < second.count {
+            if second[j].precedes(first[i]) {
+                merged.append(second[j])
+                j += 1
+            } else {
+                merged.append(first[i])
+                i += 1
+            }
+        }
+        merged.append(contentsOf: first[i...])
+        merged.append(contentsOf: second[j...])
+        return merged
     }
 
     /// Keeps the `maxRetain` least transmitted messages, newest first among equals, and drops the rest (memberlist

@@ -182,6 +182,8 @@ public struct MemberTable: Hashable, Sendable {
         if let vsn = alive.vsn, vsn.count >= 3, vsn[0] == 0 || vsn[1] == 0 || vsn[0] > vsn[1] {
             return []  // memberlist ignores alive messages with impossible protocol versions
         }
+        // The common case, a repeat of news we have: nothing to compare (a left node may come back at any
+        // incarnation with a new address; our own name is checked below).
         guard var member = members[alive.node] else {
             let member = Member(
                 name: alive.node, address: alive.address, port: alive.port, meta: alive.meta,
@@ -189,6 +191,7 @@ public struct MemberTable: Hashable, Sendable {
             members[alive.node] = member
             return [.joined(member)]
         }
+        if member.state != .left, alive.incarnation <= member.incarnation, alive.node != localName { return [] }
         var replacesLeftNode = false
         if member.address != alive.address || member.port != alive.port {
             // A new address is only believed for a node that left (memberlist's DeadNodeReclaimTime is 0 by

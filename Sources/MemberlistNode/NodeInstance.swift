@@ -313,10 +313,9 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         for target in targets {
             var messages: [Message] = []
             var used = 0
-            for bytes in broadcasts.take(overhead: overhead, limit: limit, clusterSize: clusterSize) {
-                guard let message = try? Message(bytes: bytes) else { continue }
+            for (message, length) in broadcasts.takeMessages(overhead: overhead, limit: limit, clusterSize: clusterSize) {
                 messages.append(message)
-                used += bytes.count + overhead
+                used += length + overhead
             }
             let userOverhead = overhead + 1
             if limit - used > userOverhead {
@@ -579,7 +578,7 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     @discardableResult
     private mutating func queue(_ message: Message, about node: String) -> BroadcastID? {
         guard let bytes = try? message.encoded() else { return nil }
-        return broadcasts.queue(bytes, key: node)
+        return broadcasts.queue(message, encoded: bytes, key: node)
     }
 
     // MARK: Helpers

@@ -41,6 +41,8 @@ struct Diagnosis: Equatable, Sendable {
         case let error as InspectionError: self = .inspection(error)
         case let error as KVLookupError: self = .kvLookup(error)
         case let error as ObserverError: self = .observer(error)
+        case let error as NodeSessionError: self = .nodeSession(error)
+        case let error as DemoError: self = .demo(error)
         case let error as ObserverEnded: self = Diagnosis(of: error.underlying)
         case let error as TransportMismatch: self = .transportMismatch(error)
         case let error as SeedResolvedToNothing: self = .seedResolvedToNothing(error)
@@ -408,6 +410,38 @@ extension Diagnosis {
                 .usage, message,
                 hint: "give --node-name (-memberlist.nodename) a name no member uses, or leave it out for "
                     + "ringctl-<host>-<random>; a service's own -memberlist.nodename is that service's, not ringctl's")
+        }
+    }
+}
+
+// MARK: - Our own node and the demo
+
+extension Diagnosis {
+    static func nodeSession(_ error: NodeSessionError) -> Diagnosis {
+        let message = error.description
+        switch error {
+        case .advertiseAddressNeeded, .invalidAdvertiseAddress, .invalidAdvertisePort:
+            return Diagnosis(.usage, message, hint: "give the node an IP address and port its peers can reach")
+        case .joinFailed:
+            return Diagnosis(
+                .unavailable, message,
+                hint: "check that a member listens there, with the same transport and cluster label")
+        case .crashed:
+            return Diagnosis(.software, message, hint: bugHint)
+        }
+    }
+
+    static func demo(_ error: DemoError) -> Diagnosis {
+        let message = error.description
+        switch error {
+        case .notConverged:
+            return Diagnosis(
+                .unavailable, message,
+                hint: "the machine may be too busy for this many nodes: try fewer --nodes, or a longer --heartbeat")
+        case .bindFailed:
+            return Diagnosis(
+                .configuration, message,
+                hint: "pick another --base-port (the nodes take consecutive ports), or 0 for free ones")
         }
     }
 }

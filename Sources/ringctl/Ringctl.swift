@@ -26,6 +26,7 @@ struct Ringctl: AsyncParsableCommand {
                 dns+pyroscope-memberlist:7946
               ringctl ring --from-file ring.bin    # from /memberlist?downloadKey=KEY
               ringctl decode capture.bin           # a captured dskit packet or stream
+              ringctl demo --nodes 3               # a cluster of our own to try it all on
 
             Exit status (the same for every command):
               0   ok, and the answer is healthy

@@ -91,6 +91,11 @@ struct DiagnosisTests {
         try walk(SeedErrorCase.self)
     }
 
+    @Test("every NodeSessionError a command can meet, and every DemoError") func node() throws {
+        try walk(NodeSessionErrorCase.self)
+        try walk(DemoErrorCase.self)
+    }
+
     @Test("every ObserverError, and ObserverEnded as its underlying error") func observer() throws {
         try walk(ObserverErrorCase.self)
         let ended = ObserverEnded(
@@ -586,6 +591,54 @@ enum ObserverErrorCase: CaseWalk {
         case .bindFailed: .configuration
         case .invalidAdvertiseAddress, .nodeNameTaken: .usage
         case .joinRejected: .protocolMismatch
+        }
+    }
+}
+
+enum NodeSessionErrorCase: CaseWalk {
+    case advertiseAddressNeeded, invalidAdvertiseAddress, invalidAdvertisePort, joinFailed
+    init(_ error: NodeSessionError) {
+        switch error {
+        case .advertiseAddressNeeded: self = .advertiseAddressNeeded
+        case .invalidAdvertiseAddress: self = .invalidAdvertiseAddress
+        case .invalidAdvertisePort: self = .invalidAdvertisePort
+        case .joinFailed, .crashed: self = .joinFailed  // .crashed is a bug when it reaches a command (70)
+        }
+    }
+    var sample: NodeSessionError {
+        switch self {
+        case .advertiseAddressNeeded: .advertiseAddressNeeded(bindHost: "0.0.0.0")
+        case .invalidAdvertiseAddress: .invalidAdvertiseAddress("node1")
+        case .invalidAdvertisePort: .invalidAdvertisePort(0)
+        case .joinFailed: .joinFailed([.init(seed: "127.0.0.1:7946", reason: "connection refused")])
+        }
+    }
+    var status: ringctl.ExitStatus {
+        switch self {
+        case .advertiseAddressNeeded, .invalidAdvertiseAddress, .invalidAdvertisePort: .usage
+        case .joinFailed: .unavailable
+        }
+    }
+}
+
+enum DemoErrorCase: CaseWalk {
+    case notConverged, bindFailed
+    init(_ error: DemoError) {
+        switch error {
+        case .notConverged: self = .notConverged
+        case .bindFailed: self = .bindFailed
+        }
+    }
+    var sample: DemoError {
+        switch self {
+        case .notConverged: .notConverged(after: .seconds(60), missing: "ingester-1 lacks ingester-2")
+        case .bindFailed: .bindFailed(node: "ingester-0", address: "127.0.0.1:7946 (TCP)", reason: "address in use")
+        }
+    }
+    var status: ringctl.ExitStatus {
+        switch self {
+        case .notConverged: .unavailable
+        case .bindFailed: .configuration
         }
     }
 }

@@ -40,11 +40,15 @@ public struct DemoReady: Codable, Hashable, Sendable {
 public enum DemoError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The nodes did not all see each other (and every ring instance) in time; what was missing.
     case notConverged(after: Duration, missing: String)
+    /// Node `node` could not listen on `address`.
+    case bindFailed(node: String, address: String, reason: String)
 
     public var description: String {
         switch self {
         case .notConverged(let after, let missing):
-            "the demo nodes did not converge within \(after): \(missing)"
+            "the demo nodes did not converge within \(MemberlistError.format(after)): \(missing)"
+        case .bindFailed(let node, let address, let reason):
+            "\(node) cannot listen on \(address): \(reason)"
         }
     }
 }
@@ -96,6 +100,18 @@ public enum DemoCluster {
         let configuration = NodeSessionConfiguration(
             network: network, failureDetection: plan.failureDetection, gossip: gossip)
         let seed = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt32.random(in: 0...UInt32.max))
+        do {
+            try await runNode(plan, index: index, configuration: configuration, seed: seed, sessions: sessions,
+                              anchor: anchor, body: body)
+        } catch ObserverError.bindFailed(let address, let reason) {
+            throw DemoError.bindFailed(node: plan.name(index), address: address, reason: reason)
+        }
+    }
+
+    private static func runNode(
+        _ plan: DemoPlan, index: Int, configuration: NodeSessionConfiguration, seed: UInt64, sessions: [Session],
+        anchor: WallClockAnchor, body: @escaping @Sendable ([Session]) async throws -> Void
+    ) async throws {
         try await withNode(configuration, seed: seed) { node in
             DskitKVDelegate(
                 lifecycler: RingLifecycler(

@@ -20,12 +20,13 @@ struct Demo: AsyncParsableCommand {
 
             Stage failures, each announced on stderr when it happens (AFTER counts from convergence; NODE is a \
             name or a number):
-              --freeze NODE@AFTER        heartbeats stop; the node keeps gossiping (lag: LAGGING)
-              --crash NODE@AFTER         the node stops answering, no leave (suspect, then dead; the
-                                         instance goes UNHEALTHY in the ring)
-              --leave NODE@AFTER         a clean leave (LEAVING, then gone)
-              --state NODE=STATE@AFTER   the instance turns LEAVING, JOINING, ACTIVE or PENDING
-              --slow-gossip NODE@AFTER   the node gossips ten times less often
+              --freeze NODE@AFTER       heartbeats stop, gossip goes on (lag: LAGGING)
+              --crash NODE@AFTER        stops answering, no leave: suspect, then dead;
+                                        its instance turns UNHEALTHY in the ring
+              --leave NODE@AFTER        a clean leave: LEAVING, then gone
+              --state NODE=STATE@AFTER  the instance turns LEAVING, JOINING, ACTIVE
+                                        or PENDING
+              --slow-gossip NODE@AFTER  the node gossips ten times less often
 
             The failure detector runs at dskit's settings (probe every 5s, timeout 2s), so a crashed node is \
             suspected within seconds and declared dead about 20s later; --probe-interval shortens that.
