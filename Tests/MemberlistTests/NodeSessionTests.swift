@@ -136,6 +136,37 @@ struct NodeSessionTests {
         }
     }
 
+    @Test("crashing nodes that peers dial all the time never trips NIO's dropped-connection trap (swift-nio #2813)")
+    func crashWhileDialed() async throws {
+        // Gossip every 5 ms over dskit (a connection per packet): connections arrive as the crashed node's listener
+        // closes. Before the transport stopped accepting ahead of closing, this trapped the process in four runs of five.
+        var configuration = Self.configuration("busy", transport: .dskit)
+        configuration.gossip.interval = .milliseconds(5)
+        configuration.gossip.pushPullInterval = .milliseconds(50)
+        configuration.failureDetection.probeInterval = .milliseconds(20)
+        configuration.failureDetection.probeTimeout = .milliseconds(10)
+        func named(_ name: String) -> NodeSessionConfiguration {
+            var named = configuration
+            named.network.nodeName = name
+            return named
+        }
+        for round in 0..<15 {
+            try await withNode(named("host-\(round)"), delegate: NoDelegate(), seed: 1) { a in
+                try await withNode(named("guest-\(round)"), delegate: NoDelegate(), seed: 2) { b in
+                    try await b.join(["127.0.0.1:\(a.boundPort)"])
+                    try await withNode(named("third-\(round)"), delegate: NoDelegate(), seed: 3) { c in
+                        try await c.join(["127.0.0.1:\(a.boundPort)"])
+                        try await eventually("the guest to know both others") { await b.snapshot().others.count == 2 }
+                        await b.crash()
+                        try await eventually("the host to declare the crashed guest dead") {
+                            await Self.state(of: "guest-\(round)", in: a) == .dead
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: With the instance's rules
 
     @Test("two Swift nodes join and list each other alive", arguments: TransportKind.allCases)
@@ -182,6 +213,26 @@ struct NodeSessionTests {
             } catch {
                 let snapshot = await a.snapshot()
                 Issue.record("\(error); the stayer lists the leaver \(String(describing: snapshot.member("leaver")))")
+            }
+        }
+    }
+
+    @Test("an explicit leave: the other node lists the leaver left while its scope is still open; a second is a no-op")
+    func explicitLeave() async throws {
+        try await withNode(Self.configuration("host", transport: .dskit), delegate: NoDelegate(), seed: 1) { a in
+            try await withNode(Self.configuration("guest", transport: .dskit), delegate: NoDelegate(), seed: 2) { b in
+                try await b.join(["127.0.0.1:\(a.boundPort)"])
+                try await eventually("the host to list the guest alive", deadline: .seconds(20)) {
+                    await Self.state(of: "guest", in: a) == .alive
+                }
+                await b.leave()
+                #expect(await b.snapshot().isLeaving)
+                #expect(await b.snapshot().local.state == .left)
+                try await eventually("the host to list the guest left", deadline: .seconds(20)) {
+                    await Self.state(of: "guest", in: a) == .left
+                }
+                await b.leave()
+                #expect(await Self.state(of: "guest", in: a) == .left)
             }
         }
     }

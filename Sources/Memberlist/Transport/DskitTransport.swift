@@ -76,6 +76,6 @@ struct DskitTransport: TCPStreamTransport {
     }
 
     func close() async {
-        try? await streams.server.channel.close()
+        await streams.closeListener()
     }
 }

@@ -94,6 +94,6 @@ struct StandardTransport: TCPStreamTransport {
 
     func close() async {
         try? await datagrams.channel.close()
-        try? await streams.server.channel.close()
+        await streams.closeListener()
     }
 }

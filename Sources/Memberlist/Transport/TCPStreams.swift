@@ -63,6 +63,18 @@ struct TCPStreams: Sendable {
         }
     }
 
+    /// Closes the listener without dropping a connection NIO is still activating (swift-nio #2813: one accepted
+    /// as the listener closes is never handed out, and its writer traps on deinit, killing the process): stop
+    /// accepting first, give what was accepted time to reach the accept loop, then close. Peers dialing a busy
+    /// node (a dskit node gets a connection per packet) hit that window when it closes; the wait is not
+    /// cancelled with the caller, who may be a cancelled scope.
+    func closeListener() async {
+        let channel = server.channel
+        try? await channel.setOption(ChannelOptions.autoRead, value: false)
+        await Task { try? await Task.sleep(for: .milliseconds(50)) }.value
+        try? await channel.close()
+    }
+
     /// Accepts connections until the listener closes; `handle` reads each within the incoming timeout.
     func accept(
         _ inbound: any TransportInbound,
