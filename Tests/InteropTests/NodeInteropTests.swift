@@ -165,13 +165,11 @@ struct NodeInteropTests {
         }
     }
 
-    /// The standard transport only: a crashed node's closed port refuses the Go peer's dials, and mlpeer's dskit
-    /// transport returns that error from WriteTo, on which memberlist 0.2.2's probeNode gives the probe up ("Failed
-    /// to send ping") instead of suspecting: such a peer never fails a closed dskit port. (Real dskit returns nil
-    /// from WriteTo for that reason, so its probes time out and suspect.) Over UDP a closed port is silence.
-    @Test("a crashed node: the Go peer fails it (suspect, then dead), it never left")
-    func crashedSwiftNodeFails() async throws {
-        let transport = TransportKind.memberlist
+    /// A crashed node's port is silent (UDP) or refuses the Go peer's dials (dskit: mlpeer's WriteTo, as dskit's,
+    /// counts a failed packet and returns no error, so memberlist's probe times out and suspects instead of giving
+    /// the probe up with "Failed to send ping").
+    @Test("a crashed node: the Go peer fails it (suspect, then dead), it never left", arguments: TransportKind.allCases)
+    func crashedSwiftNodeFails(transport: TransportKind) async throws {
         try await withFixtures { fixtures in
             let name = "swift-crasher-\(transport.rawValue)"
             try await withNode(try Self.configuration(name, transport: transport), delegate: NoDelegate(), seed: 14) {

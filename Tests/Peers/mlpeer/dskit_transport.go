@@ -161,9 +161,13 @@ func (t *dskitTransport) dial(address string, timeout time.Duration) (net.Conn, 
 
 // WriteTo sends one packet on its own connection and closes it.
 func (t *dskitTransport) WriteTo(payload []byte, address string) (time.Time, error) {
+	// As dskit's TCPTransport: a failed packet is logged and counted, and WriteTo still returns no error
+	// (memberlist gives up a probe whose ping could not be sent instead of failing it, so a node whose port
+	// is closed would never be suspected).
 	conn, err := t.dial(address, dskitPacketDialTimeout)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("dskit transport: packet to %s: %v", address, err)
+		t.packetFailed(address, err)
+		return time.Now(), nil
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(dskitPacketWriteTimeout))
@@ -176,10 +180,16 @@ func (t *dskitTransport) WriteTo(payload []byte, address string) (time.Time, err
 	frame = append(frame, body...)
 	frame = append(frame, digest[:]...)
 	if _, err := conn.Write(frame); err != nil {
-		return time.Time{}, fmt.Errorf("dskit transport: packet to %s: %v", address, err)
+		t.packetFailed(address, err)
+		return time.Now(), nil
 	}
 	atomic.AddUint64(&t.packetsSent, 1)
 	return time.Now(), nil
+}
+
+// packetFailed logs a packet that could not be sent, as dskit logs it.
+func (t *dskitTransport) packetFailed(address string, err error) {
+	log.Printf("[WARN] dskit transport: packet to %s: %v", address, err)
 }
 
 // DialTimeout opens a stream: marker, then the label header; memberlist writes the rest.
