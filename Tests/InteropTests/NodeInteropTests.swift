@@ -260,4 +260,52 @@ struct NodeInteropTests {
             }
         }
     }
+
+    @Test("over TLS with a label: a Go dskit peer joins our node and we join it; both list each other alive, then left")
+    func tlsWithLabel() async throws {
+        let certificates = try await TestCertificates.shared()
+        try await withFixtures { fixtures in
+            var configuration = try Self.configuration("swift-tls", transport: .dskit, secured: true)
+            let settings = TLSSettings(
+                enabled: true, certPath: certificates.serverCertificate, keyPath: certificates.serverKey,
+                caPath: certificates.caCertificate)
+            configuration.network.tls = try settings.makeClient()
+            configuration.network.tlsServer = try settings.makeServer()
+            let tlsFlags = [
+                "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
+                "--tls-ca", certificates.caCertificate,
+            ]
+            try await withNode(configuration, delegate: NoDelegate(), seed: 21) { node in
+                // The Go peer joins us (its dial verifies our certificate) ...
+                let first = try await fixtures.goPeer(
+                    name: "go-tls-a",
+                    ["--transport", "dskit", "--label", Self.label, "--probe-interval", "1s", "--probe-timeout", "900ms",
+                     "--push-pull-interval", "1s", "--join", "127.0.0.1:\(node.boundPort)"] + tlsFlags)
+                try await first.waitForStatus("go-tls-a listing swift-tls alive") { $0.member("swift-tls")?.state == "alive" }
+                try await eventually("swift-tls listing go-tls-a alive", deadline: .seconds(20)) {
+                    await Self.state(of: "go-tls-a", in: node) == .alive
+                }
+                // ... and we join another (our dial verifies its certificate), gossip carrying each to the other.
+                let second = try await fixtures.goPeer(
+                    name: "go-tls-b",
+                    ["--transport", "dskit", "--label", Self.label, "--probe-interval", "1s", "--probe-timeout", "900ms",
+                     "--push-pull-interval", "1s"] + tlsFlags)
+                try await node.join([second.address])
+                try await second.waitForStatus("go-tls-b learning of go-tls-a through us") {
+                    $0.member("go-tls-a")?.state == "alive" && $0.member("swift-tls")?.state == "alive"
+                }
+                #expect(Self.accusations(of: "swift-tls", in: first.stderr + second.stderr).isEmpty)
+                await node.leave()
+                for peer in [first, second] {
+                    try await peer.waitForStatus("\(peer.name) seeing swift-tls gone") { $0.member("swift-tls")?.state == "dead" }
+                }
+                let listed = try await Peek.run(
+                    peer: first.address,
+                    configuration: PeekConfiguration(
+                        transport: .dskit, clusterLabel: Self.label, timeout: .seconds(5), tls: try settings.makeClient())
+                ).nodes.first { $0.name == "swift-tls" }
+                #expect(listed?.state == .left, "go-tls-a lists swift-tls as \(String(describing: listed?.state))")
+            }
+        }
+    }
 }
