@@ -51,7 +51,7 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     private var nextSeqNo: UInt32
     private var nextStreamID: UInt64 = 1
     private var probe: ProbeInFlight?
-    private var relays: [UInt32: Relay] = [:]
+    private var responder = ProbeResponder()
     private var leaveBroadcast: BroadcastID?
     private var started = false
 
@@ -63,16 +63,8 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         var nacks = 0
     }
 
-    /// An indirect ping we forward: who asked, under which sequence number, and whether they want a nack.
-    private struct Relay: Sendable {
-        var requester: String
-        var requesterName: String
-        var seqNo: UInt32
-        var wantsNack: Bool
-    }
-
     /// How many relayed pings may wait at once (a flood of indirect ping requests must not grow memory).
-    public static var maxRelays: Int { 1024 }
+    public static var maxRelays: Int { ProbeResponder.maxRelays }
 
     /// A node knowing only itself; `seed` drives every random choice.
     public init(configuration: NodeConfiguration, delegate: Delegate, seed: UInt64, now: ContinuousClock.Instant) {
@@ -108,7 +100,7 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     /// Members waiting out a suspicion.
     public var suspected: [String] { suspicions.keys.sorted() }
     /// Indirect pings relayed and still waiting for the target's ack.
-    public var pendingRelays: Int { relays.count }
+    public var pendingRelays: Int { responder.pendingRelays }
 
     // MARK: Start, join, leave
 
@@ -179,8 +171,7 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
             guard probe?.seqNo == seqNo else { return [] }
             return failProbe(now: now)
         case .relayTimeout(let seqNo):
-            guard let relay = relays.removeValue(forKey: seqNo), relay.wantsNack else { return [] }
-            return [send(.nack(NackResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)]
+            return perform(responder.relayTimedOut(seqNo: seqNo), now: now)
         case .suspicion(let node):
             guard let suspicion = suspicions[node], suspicion.hasExpired(now: now),
                 let member = table.members[node], member.state == .suspect
@@ -387,17 +378,13 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         case .compressed(_, let inner):
             return onPacket(inner, from: from, now: now)
         case .ping(let ping):
-            guard ping.node.isEmpty || ping.node == configuration.name else {
-                return noteProblem("ping from \(from) for another node, \"\(ping.node)\": not answered")
-            }
-            let to = Self.replyAddress(ping.sourceAddress, ping.sourcePort, otherwise: from)
-            return [send(.ack(AckResponse(seqNo: ping.seqNo)), to: to, node: ping.sourceNode)]
+            return perform(responder.answer(ping, from: from, localName: configuration.name), now: now)
         case .indirectPing(let request):
-            return relay(request, from: from, now: now)
+            let answers = responder.relay(request, from: from, seqNo: takeSeqNo(), me: table.local)
+            return answers.flatMap { perform($0, now: now) }
         case .ack(let ack):
             if probeAnswered(seqNo: ack.seqNo) { return [] }
-            guard let relay = relays.removeValue(forKey: ack.seqNo) else { return [] }
-            return [send(.ack(AckResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)]
+            return perform(responder.relayedAck(seqNo: ack.seqNo), now: now)
         case .nack(let nack):
             if probe?.seqNo == nack.seqNo { probe?.nacks += 1 }
             return []
@@ -417,25 +404,18 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         }
     }
 
-    /// net.go `handleIndirectPing`: ping the target for the requester; relay its ack, or a nack after a timeout.
-    private mutating func relay(
-        _ request: IndirectPingRequest, from: String, now: ContinuousClock.Instant
-    ) -> [NodeDirective] {
-        guard relays.count < Self.maxRelays else {
-            return noteProblem("indirect ping from \(from) dropped: \(Self.maxRelays) relays already waiting")
+    /// The responder's answer as directives.
+    private mutating func perform(_ answer: ProbeResponder.Answer?, now: ContinuousClock.Instant) -> [NodeDirective] {
+        switch answer {
+        case .send(let message, let peer, let node)?:
+            return [send(message, to: peer, node: node)]
+        case .relayTimeout(let seqNo)?:
+            return [.schedule(.relayTimeout(seqNo: seqNo), at: now + configuration.failureDetection.probeTimeout)]
+        case .problem(let text)?:
+            return noteProblem(text)
+        case nil:
+            return []
         }
-        let seqNo = takeSeqNo()
-        let requester = Self.replyAddress(request.sourceAddress, request.sourcePort, otherwise: from)
-        relays[seqNo] = Relay(
-            requester: requester, requesterName: request.sourceNode, seqNo: request.seqNo, wantsNack: request.nack)
-        let me = table.local
-        let ping = PingMessage(
-            seqNo: seqNo, node: request.node, sourceAddress: me.address, sourcePort: me.port, sourceNode: me.name)
-        let port = request.port == 0 ? me.port : request.port
-        return [
-            send(.ping(ping), to: request.target.hostPort(port), node: request.node),
-            .schedule(.relayTimeout(seqNo: seqNo), at: now + configuration.failureDetection.probeTimeout),
-        ]
     }
 
     // MARK: Streams
@@ -623,12 +603,6 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     private func send(_ message: Message, to peer: String, node: String?) -> NodeDirective {
         let protocolMax = node.flatMap { table.members[$0] }.flatMap(protocolMax(of:))
         return .sendPacket(OutgoingPacket(message, to: peer, checksum: (protocolMax ?? 0) >= 5))
-    }
-
-    /// The ping's or request's SourceAddr:SourcePort when both are set, else where the packet came from.
-    public static func replyAddress(_ address: NodeAddress?, _ port: UInt16, otherwise from: String) -> String {
-        guard let address, !address.bytes.isEmpty, port > 0 else { return from }
-        return address.hostPort(port)
     }
 
     /// Something could not be used: counted, kept, reported.

@@ -43,17 +43,9 @@ public struct ObserverInstance: Sendable {
     public private(set) var recentProblems: [String] = []
 
     private var nextSeqNo: UInt32
-    private var relays: [UInt32: Relay] = [:]
+    private var responder = ProbeResponder()
     /// The leave under way (ObserverInstance+Leave.swift).
     var leaving: LeaveProgress?
-
-    /// An indirect ping we forward: who asked, under which sequence number, and whether they want a nack.
-    private struct Relay: Sendable {
-        var requester: String
-        var requesterName: String
-        var seqNo: UInt32
-        var wantsNack: Bool
-    }
 
     /// A fresh instance: not joined, nothing announced. `firstSequenceNumber` numbers our relayed pings.
     public init(configuration: ObserverConfiguration, boundPort: Int, firstSequenceNumber: UInt32) {
@@ -75,7 +67,7 @@ public struct ObserverInstance: Sendable {
     }
 
     /// Indirect pings relayed and still waiting for the target's ack.
-    public var pendingRelays: Int { relays.count }
+    public var pendingRelays: Int { responder.pendingRelays }
 
     // MARK: Our node
 
@@ -205,16 +197,14 @@ public struct ObserverInstance: Sendable {
         case .compressed(_, let inner):
             return onPacket(inner, from: from, now: now)
         case .ping(let ping):
-            guard ping.node.isEmpty || ping.node == configuration.nodeName else {
-                return noteProblem("ping from \(from) for another node, \"\(ping.node)\": not answered")
-            }
-            let to = Self.replyAddress(ping.sourceAddress, ping.sourcePort, otherwise: from)
-            return [send(.ack(AckResponse(seqNo: ping.seqNo)), to: to, node: ping.sourceNode)]
+            return perform(responder.answer(ping, from: from, localName: configuration.nodeName), now: now)
         case .indirectPing(let request):
-            return relay(request, from: from, now: now)
+            guard let table else { return [] }  // not joined yet: nobody asks us
+            let seqNo = nextSeqNo
+            nextSeqNo &+= 1
+            return responder.relay(request, from: from, seqNo: seqNo, me: table.local).flatMap { perform($0, now: now) }
         case .ack(let ack):
-            guard let relay = relays.removeValue(forKey: ack.seqNo) else { return [] }
-            return [send(.ack(AckResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)]
+            return perform(responder.relayedAck(seqNo: ack.seqNo), now: now)
         case .nack:
             return []  // we probe nobody ourselves, and nacks are only informative
         case .alive(let alive):
@@ -232,25 +222,18 @@ public struct ObserverInstance: Sendable {
         }
     }
 
-    /// net.go `handleIndirectPing`: ping the target for the requester; relay its ack, or send a nack when the
-    /// requester asked for one and the target stays silent for a probe timeout.
-    private mutating func relay(
-        _ request: IndirectPingRequest, from: String, now: ContinuousClock.Instant
-    ) -> [ObserverDirective] {
-        guard let table else { return [] }
-        let seqNo = nextSeqNo
-        nextSeqNo &+= 1
-        let requester = Self.replyAddress(request.sourceAddress, request.sourcePort, otherwise: from)
-        relays[seqNo] = Relay(
-            requester: requester, requesterName: request.sourceNode, seqNo: request.seqNo, wantsNack: request.nack)
-        let me = table.local
-        let ping = PingMessage(
-            seqNo: seqNo, node: request.node, sourceAddress: me.address, sourcePort: me.port, sourceNode: me.name)
-        let port = request.port == 0 ? me.port : request.port
-        return [
-            send(.ping(ping), to: request.target.hostPort(port), node: request.node),
-            .schedule(.relayTimeout(seqNo: seqNo), at: now.advanced(by: configuration.probeTimeout)),
-        ]
+    /// The responder's answer as directives.
+    private mutating func perform(_ answer: ProbeResponder.Answer?, now: ContinuousClock.Instant) -> [ObserverDirective] {
+        switch answer {
+        case .send(let message, let peer, let node)?:
+            return [send(message, to: peer, node: node)]
+        case .relayTimeout(let seqNo)?:
+            return [.schedule(.relayTimeout(seqNo: seqNo), at: now.advanced(by: configuration.probeTimeout))]
+        case .problem(let text)?:
+            return noteProblem(text)
+        case nil:
+            return []
+        }
     }
 
     // MARK: Timers
@@ -259,8 +242,7 @@ public struct ObserverInstance: Sendable {
     public mutating func onTimer(_ timer: ObserverTimer, now: ContinuousClock.Instant) -> [ObserverDirective] {
         switch timer {
         case .relayTimeout(let seqNo):
-            guard let relay = relays.removeValue(forKey: seqNo), relay.wantsNack else { return [] }
-            return [send(.nack(NackResponse(seqNo: relay.seqNo)), to: relay.requester, node: relay.requesterName)]
+            return perform(responder.relayTimedOut(seqNo: seqNo), now: now)
         }
     }
 
@@ -335,12 +317,6 @@ public struct ObserverInstance: Sendable {
     func packet(_ message: Message, to peer: String, node: String?) -> OutgoingPacket {
         let protocolMax = node.flatMap { table?.members[$0]?.vsn }.flatMap { ProtocolVersions(vsn: $0) }?.protocolMax
         return OutgoingPacket(message, to: peer, checksum: (protocolMax ?? 0) >= 5)
-    }
-
-    /// The ping's or request's SourceAddr:SourcePort when both are set, else where the packet came from.
-    public static func replyAddress(_ address: NodeAddress?, _ port: UInt16, otherwise from: String) -> String {
-        guard let address, !address.bytes.isEmpty, port > 0 else { return from }
-        return address.hostPort(port)
     }
 
     /// Marks ourselves leaving in the table and returns the dead message (From == Node).
