@@ -291,25 +291,16 @@ public actor NodeSession<Delegate: NodeDelegate> {
 
     /// Sends a packet in the background (a failure is noted as a problem, not thrown).
     private func send(_ packet: OutgoingPacket) {
-        let message = packet.message
-        let peer = packet.peer
-        let bytes: [UInt8]
+        let prepared: PreparedPacket
         do {
-            bytes = try codec.encode(packet)
+            prepared = try PreparedPacket(packet, codec: codec, transport: transport, sender: node.hostPort)
         } catch {
-            record("encoding a \(message.type) for \(peer) failed: \(error)")
+            record(error.text)
             return
         }
-        let sender = node.hostPort
-        let transport = self.transport
         sendsInFlight += 1
         jobSink.yield { [weak self] in
-            var failure: String?
-            do {
-                try await transport.sendPacket(bytes, to: peer, sender: sender, by: nil)
-            } catch {
-                failure = "sending a \(message.type) to \(peer) failed: \(error)"
-            }
+            let failure = await prepared.run()
             await self?.sendFinished(failure: failure)
         }
     }

@@ -209,23 +209,16 @@ public actor ObserverSession {
 
     /// Sends a packet in the background (a failure is recorded, not thrown).
     private func send(_ packet: OutgoingPacket) {
-        let message = packet.message
-        let peer = packet.peer
-        let bytes: [UInt8]
+        let prepared: PreparedPacket
         do {
-            bytes = try codec.encode(packet)
+            prepared = try PreparedPacket(
+                packet, codec: codec, transport: transport, sender: instance.advertisedAddress)
         } catch {
-            record("encoding a \(message.type) for \(peer) failed: \(error)")
+            record(error.text)
             return
         }
-        let sender = instance.advertisedAddress
-        let transport = self.transport
         jobSink.yield { [weak self] in
-            do {
-                try await transport.sendPacket(bytes, to: peer, sender: sender, by: nil)
-            } catch {
-                await self?.record("sending a \(message.type) to \(peer) failed: \(error)")
-            }
+            if let failure = await prepared.run() { await self?.record(failure) }
         }
     }
 
