@@ -150,9 +150,11 @@ struct DemoCommandTests {
     func watchTheDemo() async throws {
         try await withFixtures { fixtures in
             let (_, ready) = try await Self.startDemo(
-                fixtures, ["--nodes", "3", "--heartbeat", "1s", "--leave", "ingester-2@4s"])
+                fixtures, ["--nodes", "3", "--heartbeat", "1s", "--leave", "ingester-2@12s"])
+            // The leave comes 12 s after convergence, long after the watch joined even on a loaded machine (a
+            // member that left before the watch joined is in no event: memberlist does not add a left stranger).
             let watch = try await RingctlBinary.run(
-                ["watch", "-j", ready.join, "--bind-addr", "127.0.0.1", "--for", "8s", "-o", "json"])
+                ["watch", "-j", ready.join, "--bind-addr", "127.0.0.1", "--for", "20s", "-o", "json"])
             #expect(watch.status == 0, "\(watch.stderr)")
             let kinds = watch.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -162,13 +164,11 @@ struct DemoCommandTests {
             }
             #expect(kinds.contains { $0.0 == "kv_present" }, "\(watch.stdout)")
             #expect(kinds.contains { $0.0 == "kv_updated" && $0.1.contains("heartbeat") }, "\(watch.stdout)")
-            // The leave is seen as it happens, or (a watch slow to join on a loaded machine) in the seed's list.
             let sawLeft = watch.stdout.split(separator: "\n").contains { line in
                 guard let event = try? JSONDecoder().decode(WatchCommandTests.Event.self, from: Data(line.utf8)) else {
                     return false
                 }
-                return ["left", "present"].contains(event.kind) && event.member?.name == "ingester-2"
-                    && event.member?.state == "left"
+                return event.kind == "left" && event.member?.name == "ingester-2"
             }
             #expect(sawLeft, "\(watch.stdout)")
         }
