@@ -73,6 +73,19 @@ struct NodeSessionTests {
         }
     }
 
+    @Test("dskit's 10 MiB packet budget stays on its TCP transport; over UDP the node gossips memberlist's 1,400 bytes")
+    func packetBudgetPerTransport() async throws {
+        var configuration = Self.configuration("budget", transport: .dskit)
+        configuration.gossip = .dskit
+        try await withNode(configuration, delegate: NoDelegate(), seed: 1) { node in
+            #expect(node.node.gossip.packetBudget == GossipSettings.dskit.packetBudget)
+        }
+        configuration.network.transport = .memberlist
+        try await withNode(configuration, delegate: NoDelegate(), seed: 1) { node in
+            #expect(node.node.gossip.packetBudget == 1400)
+        }
+    }
+
     @Test("a join no seed answers throws naming every seed and why", arguments: TransportKind.allCases)
     func joinFailureNamesEverySeed(transport: TransportKind) async throws {
         let first = try LoopbackSocket.refusing()

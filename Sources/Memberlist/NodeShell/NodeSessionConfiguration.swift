@@ -27,6 +27,9 @@ public struct NodeSessionConfiguration: Hashable, Sendable {
         self.probing = probing
     }
 
+    /// The largest UDP payload.
+    static let maxDatagram = 65_507
+
     /// The pure instance's configuration once the transport is bound to `boundPort`: the advertised address is
     /// `network.advertiseHost`, else the bind address (a wildcard bind needs an advertise address: we have no
     /// connection to a seed yet to learn our IP from, and memberlist's own private-IP guess is not ours to make).
@@ -41,6 +44,12 @@ public struct NodeSessionConfiguration: Hashable, Sendable {
         let port = network.advertisePort ?? boundPort
         guard let advertisedPort = UInt16(exactly: port), advertisedPort != 0 else {
             throw .invalidAdvertisePort(port)
+        }
+        var gossip = gossip
+        if network.transport == .memberlist, gossip.packetBudget > Self.maxDatagram {
+            // dskit's 10 MiB budget only works over its TCP packets; a datagram carries at most 65,507 bytes,
+            // and memberlist sends 1,400 to stay below the usual MTU.
+            gossip.packetBudget = GossipSettings.memberlistLAN.packetBudget
         }
         return NodeConfiguration(
             name: network.nodeName, address: address, port: advertisedPort, failureDetection: failureDetection,
