@@ -148,7 +148,11 @@ enum BenchCluster {
                 }
             }
             if complete { return ContinuousClock.now - started }
-            if ContinuousClock.now - started > .seconds(120) { throw BenchError.notConverged }
+            if ContinuousClock.now - started > .seconds(120) {
+                var problems: [String] = []
+                for session in sessions.prefix(3) { problems += await session.snapshot().recentProblems.suffix(2) }
+                throw BenchError.notConverged(problems: problems)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -156,12 +160,14 @@ enum BenchCluster {
 
 /// Why a run produced no figures.
 enum BenchError: Error, CustomStringConvertible {
-    case notConverged
+    /// With a few of the first nodes' latest problems.
+    case notConverged(problems: [String])
     case noResult
 
     var description: String {
         switch self {
-        case .notConverged: "the cluster did not converge within 120 s"
+        case .notConverged(let problems):
+            "the cluster did not converge within 120 s (problems: \(problems.joined(separator: "; ")))"
         case .noResult: "the cluster ended without a result"
         }
     }
