@@ -60,6 +60,11 @@ let package = Package(
         .target(name: "NodeSimulation", dependencies: ["MemberlistNode", "MemberlistWire"]),
         // Convergence figures and the simulator's wall time (`swift build -c release --product ringctl-sim`).
         .executableTarget(name: "ringctl-sim", dependencies: ["NodeSimulation", "MemberlistNode"]),
+        // Heartbeat spread with real sockets on 127.0.0.1, demo-shaped clusters in one process
+        // (`swift build -c release --product ringctl-bench --scratch-path .build-release`; scripts/bench-demo does CPU/RSS).
+        .executableTarget(
+            name: "ringctl-bench", dependencies: ["Inspection", "Memberlist", "MemberlistNode", "DskitNode", "DskitKV"]
+        ),
 
         .target(
             name: "Memberlist",

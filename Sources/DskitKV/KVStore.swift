@@ -142,6 +142,10 @@ public struct KVStore: Hashable, Sendable {
         let outcome = RingMerge.store(
             incoming, into: stored, localCAS: localCAS, now: now, leftIngestersTimeout: leftIngestersTimeout)
         guard let value = outcome.value else { return nil }
+        // A duplicate (most gossip: every change arrives retransmit × log10(N) times) leaves the stored ring as it
+        // was, and its size is already recorded: re-encoding the whole ring to measure it again was half a 50-node
+        // demo's CPU (ringctl-bench, scripts/bench-demo). Equal storage compares in O(1).
+        if outcome.broadcast == nil, let stored, value == stored { return nil }
         let encodedSize = value.codecValue().count
         guard fits(encodedSize, at: pair.key) else { return nil }
         guard let broadcast = outcome.broadcast else {

@@ -22,7 +22,11 @@ struct StandardTransport: TCPStreamTransport {
             let server = try await TCPStreams.bind(configuration, port: configuration.bindPort)
             let port = server.channel.localAddress?.port ?? configuration.bindPort
             do {
+                // NIO reads datagrams into 2048-byte buffers by default and cuts longer ones (their CRC then fails);
+                // memberlist reads into 65536 bytes (net_transport.go udpPacketBufSize), so a peer's packet over
+                // 2 KiB (a dskit-budget gossip of several ring changes) arrives whole here too.
                 let datagrams = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
                     .bind(host: host, port: port) { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try Datagrams(wrappingChannelSynchronously: channel)
