@@ -97,6 +97,12 @@ extension RingDescription {
     /// are untouched unless `localCAS` is true (the node's own CAS, where `incoming` is its full new state): they then
     /// become LEFT tombstones with no tokens and timestamp `now`. Tombstones are not swept here (see `RingMerge.store`).
     public func merging(_ incoming: RingDescription, localCAS: Bool = false, now: Date) -> RingMerge {
+        // The common case on a gossiping node: a repeat of a change already merged (each heartbeat arrives about
+        // retransmit × log10(N) times). One lookup per incoming instance shows nothing would be taken, before any
+        // dictionary of the whole ring is built or any token list sorted.
+        if !localCAS, !incoming.instances.contains(where: { wouldTake($0) }) {
+            return RingMerge(merged: self, change: RingDescription(instances: []))
+        }
         var mine: [String: InstanceDescription] = [:]
         for instance in instances { mine[instance.id] = instance }
         var theirs: [String: InstanceDescription] = [:]
@@ -144,6 +150,14 @@ extension RingDescription {
         let merged = RingDescription(instances: Array(mine.values))
         let change = RingDescription(instances: updated.compactMap { mine[$0] })
         return RingMerge(merged: merged, change: change)
+    }
+
+    /// Whether the per-instance rule below takes `other` over what this ring holds.
+    private func wouldTake(_ other: InstanceDescription) -> Bool {
+        let local = self[other.id]
+        let localTimestamp = local?.heartbeatTimestamp ?? 0
+        if other.heartbeatTimestamp > localTimestamp { return true }
+        return other.heartbeatTimestamp == localTimestamp && (local?.state ?? .active) != .left && other.state == .left
     }
 
     /// This ring without the LEFT instances whose timestamp is strictly before `limit` (dskit's `RemoveTombstones`),
