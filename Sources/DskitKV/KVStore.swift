@@ -146,21 +146,33 @@ public struct KVStore: Hashable, Sendable {
         // was, and its size is already recorded: re-encoding the whole ring to measure it again was half a 50-node
         // demo's CPU (ringctl-bench, scripts/bench-demo). Equal storage compares in O(1).
         if outcome.broadcast == nil, let stored, value == stored { return nil }
-        let encodedSize = value.codecValue().count
-        guard fits(encodedSize, at: pair.key) else { return nil }
         guard let broadcast = outcome.broadcast else {
             // The sweep may have changed the stored ring; dskit keeps that without moving the version.
+            let encodedSize = value.codecValue().count
+            guard fits(encodedSize, at: pair.key) else { return nil }
             entries[pair.key]?.value = .ring(value)
             record(encodedSize, at: pair.key)
             return nil
+        }
+        // A real change (a heartbeat, mostly) replaces a few instances of the stored ring: the recorded size plus
+        // the change's own encoding (and a little for snappy's framing) bounds the new size from above, so the whole
+        // ring is encoded again only when that bound would not fit (then the exact size decides, and is recorded).
+        // Encoding the whole ring on every heartbeat was the next largest part of a 50-node demo's CPU.
+        let broadcastValue = broadcast.codecValue()
+        let bound = (existing == nil ? 0 : (sizes[pair.key] ?? 0)) + broadcastValue.count + Self.sizeSlack
+        let encodedSize: Int
+        if fits(bound, at: pair.key) {
+            encodedSize = bound
+        } else {
+            encodedSize = value.codecValue().count
+            guard fits(encodedSize, at: pair.key) else { return nil }
         }
         record(encodedSize, at: pair.key)
         let version = (existing?.version ?? 0) + 1
         let stamp = max(Self.millis(now), existing?.updateTimeMillis ?? 0)
         entries[pair.key] = Entry(
             value: .ring(value), codec: .ringDesc, version: version, deleted: false, updateTimeMillis: stamp)
-        return KeyValuePair(
-            key: pair.key, value: broadcast.codecValue(), codec: .ringDesc, updateTimeMillis: stamp)
+        return KeyValuePair(key: pair.key, value: broadcastValue, codec: .ringDesc, updateTimeMillis: stamp)
     }
 
     // Raw values (unknown codecs, the propagation tracker, tombstones) cannot be merged, so one wins whole: the newer
@@ -184,6 +196,10 @@ public struct KVStore: Hashable, Sendable {
             updateTimeMillis: pair.updateTimeMillis)
         return pair
     }
+
+    /// Bytes added to a size bound per change: snappy's framing of the merged value may cost a little more than
+    /// the change's own encoding.
+    static let sizeSlack = 16
 
     /// Whether the store stays within `maxTotalSize` when `key` holds `size` bytes.
     private func fits(_ size: Int, at key: String) -> Bool {
