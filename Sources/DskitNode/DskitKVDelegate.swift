@@ -71,6 +71,8 @@ public struct DskitKVDelegate: NodeDelegate {
     public private(set) var droppedBroadcasts = 0
 
     private var generator: SeededGenerator
+    /// The last user messages merged, to skip their repeats.
+    private var recentPayloads = RecentPayloads(capacity: 128)
     /// Changes we made (dskit `localBroadcasts`).
     private var localBroadcasts: BroadcastQueue<String>
     /// Changes others made that we merged and pass on (dskit `gossipBroadcasts`).
@@ -136,6 +138,9 @@ public struct DskitKVDelegate: NodeDelegate {
 
     /// Merges one gossiped KeyValuePair and queues what changed for re-broadcast; bad input is counted.
     public mutating func notifyMessage(_ payload: [UInt8], now: ContinuousClock.Instant) {
+        // Every change arrives retransmit × log10(N) times: a payload merged moments ago changes nothing (merges only
+        // move timestamps forward), so its decode and merge are skipped.
+        guard !recentPayloads.contains(payload) else { return }
         let pair: KeyValuePair
         do throws(DskitKVError) {
             // KeyValuePair caps the payload before decoding; swift-protobuf checks every length against the bytes left.
@@ -146,6 +151,7 @@ public struct DskitKVDelegate: NodeDelegate {
         guard !pair.key.isEmpty else {
             return noteProblem("user message of \(payload.count) bytes dropped: KeyValuePair has an empty key")
         }
+        recentPayloads.insert(payload)
         merge(pair, now: now, from: "user message")
     }
 
@@ -304,5 +310,36 @@ public struct DskitKVDelegate: NodeDelegate {
         if recentProblems.count > Self.recentProblemLimit {
             recentProblems.removeFirst(recentProblems.count - Self.recentProblemLimit)
         }
+    }
+}
+
+/// The last `capacity` payloads seen, oldest dropped first: `insert` says whether a payload is new.
+struct RecentPayloads: Sendable {
+    let capacity: Int
+    private var ring: [[UInt8]] = []
+    private var next = 0
+    private var counts: [Int: Int] = [:]
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Whether an identical payload is among the last `capacity` recorded (compared byte for byte).
+    func contains(_ payload: [UInt8]) -> Bool {
+        counts[payload.hashValue] != nil && ring.contains(payload)
+    }
+
+    /// Records `payload` (a repeat is recorded again: it counts as recent once more).
+    mutating func insert(_ payload: [UInt8]) {
+        let hash = payload.hashValue
+        if ring.count < capacity {
+            ring.append(payload)
+        } else {
+            let old = ring[next].hashValue
+            if let count = counts[old] { counts[old] = count > 1 ? count - 1 : nil }
+            ring[next] = payload
+            next = (next + 1) % capacity
+        }
+        counts[hash, default: 0] += 1
     }
 }
