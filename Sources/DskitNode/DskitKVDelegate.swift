@@ -140,7 +140,8 @@ public struct DskitKVDelegate: NodeDelegate {
     public mutating func notifyMessage(_ payload: [UInt8], now: ContinuousClock.Instant) {
         // Every change arrives retransmit × log10(N) times: a payload merged moments ago changes nothing (merges only
         // move timestamps forward), so its decode and merge are skipped.
-        guard !recentPayloads.contains(payload) else { return }
+        let hash = RecentPayloads.hash(payload)
+        guard !recentPayloads.contains(payload, hash: hash) else { return }
         let pair: KeyValuePair
         do throws(DskitKVError) {
             // KeyValuePair caps the payload before decoding; swift-protobuf checks every length against the bytes left.
@@ -151,7 +152,7 @@ public struct DskitKVDelegate: NodeDelegate {
         guard !pair.key.isEmpty else {
             return noteProblem("user message of \(payload.count) bytes dropped: KeyValuePair has an empty key")
         }
-        recentPayloads.insert(payload)
+        recentPayloads.insert(payload, hash: hash)
         merge(pair, now: now, from: "user message")
     }
 
@@ -313,10 +314,10 @@ public struct DskitKVDelegate: NodeDelegate {
     }
 }
 
-/// The last `capacity` payloads seen, oldest dropped first: `insert` says whether a payload is new.
+/// The last `capacity` payloads seen, oldest dropped first: `contains` says whether a payload is among them.
 struct RecentPayloads: Sendable {
     let capacity: Int
-    private var ring: [[UInt8]] = []
+    private var ring: [(hash: Int, bytes: [UInt8])] = []
     private var next = 0
     private var counts: [Int: Int] = [:]
 
@@ -324,20 +325,35 @@ struct RecentPayloads: Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// One hash of the whole buffer (an array's own hash feeds the hasher a byte at a time, which cost more than the
+    /// decode it saves).
+    static func hash(_ payload: [UInt8]) -> Int {
+        var hasher = Hasher()
+        payload.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
+    }
+
     /// Whether an identical payload is among the last `capacity` recorded (compared byte for byte).
     func contains(_ payload: [UInt8]) -> Bool {
-        counts[payload.hashValue] != nil && ring.contains(payload)
+        contains(payload, hash: Self.hash(payload))
+    }
+
+    func contains(_ payload: [UInt8], hash: Int) -> Bool {
+        counts[hash] != nil && ring.contains { $0.hash == hash && $0.bytes == payload }
     }
 
     /// Records `payload` (a repeat is recorded again: it counts as recent once more).
     mutating func insert(_ payload: [UInt8]) {
-        let hash = payload.hashValue
+        insert(payload, hash: Self.hash(payload))
+    }
+
+    mutating func insert(_ payload: [UInt8], hash: Int) {
         if ring.count < capacity {
-            ring.append(payload)
+            ring.append((hash, payload))
         } else {
-            let old = ring[next].hashValue
+            let old = ring[next].hash
             if let count = counts[old] { counts[old] = count > 1 ? count - 1 : nil }
-            ring[next] = payload
+            ring[next] = (hash, payload)
             next = (next + 1) % capacity
         }
         counts[hash, default: 0] += 1
