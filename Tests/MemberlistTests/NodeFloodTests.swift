@@ -10,9 +10,13 @@ import TestSupport
 struct NodeFloodTests {
     @Test("10,000 hostile packets: no crash, bounded state, the node still answers and stays alive to its peer")
     func flood() async throws {
-        let victimConfiguration = NodeSessionTests.configuration("victim", transport: .memberlist)
+        // memberlist's LAN probing (1 s, 500 ms, suspicion × 4): the flood competes with a whole parallel test run
+        // for two cores, and the question is whether the node survives it, not how fast a busy node is suspected.
+        let probes = FailureDetectionSettings.memberlistLAN
+        let victimConfiguration = NodeSessionTests.configuration("victim", transport: .memberlist, probes: probes)
+        let friendConfiguration = NodeSessionTests.configuration("friend", transport: .memberlist, probes: probes)
         try await withNode(victimConfiguration, delegate: NoDelegate(), seed: 7) { victim in
-            try await withNode(NodeSessionTests.configuration("friend", transport: .memberlist), delegate: NoDelegate(), seed: 8) {
+            try await withNode(friendConfiguration, delegate: NoDelegate(), seed: 8) {
                 friend in
                 try await friend.join([victim.node.hostPort])
                 try await eventually("the two nodes seeing each other", deadline: .seconds(20)) {
