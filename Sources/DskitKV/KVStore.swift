@@ -60,6 +60,8 @@ public struct KVStore: Hashable, Sendable {
     public private(set) var entries: [String: Entry] = [:]
     /// Each key's codec-encoded value size, and their sum (kept under `maxTotalSize`).
     private var sizes: [String: Int] = [:]
+    /// The size a ring key had when it was last encoded whole (its recorded size may be an upper bound since).
+    private var exactSizes: [String: Int] = [:]
     /// The sum of `sizes`.
     public private(set) var totalSize = 0
 
@@ -121,6 +123,7 @@ public struct KVStore: Hashable, Sendable {
             entries[oldest.key] = nil
             record(0, at: oldest.key)
             sizes[oldest.key] = nil
+            exactSizes[oldest.key] = nil
         }
         if pair.codec == .ringDesc, !pair.deleted, existing.map({ !$0.deleted }) ?? true {
             return mergeRing(pair, existing: existing, localCAS: localCAS, now: now)
@@ -158,14 +161,17 @@ public struct KVStore: Hashable, Sendable {
         // the change's own encoding (and a little for snappy's framing) bounds the new size from above, so the whole
         // ring is encoded again only when that bound would not fit (then the exact size decides, and is recorded).
         // Encoding the whole ring on every heartbeat was the next largest part of a 50-node demo's CPU.
+        // The bound is re-anchored on an exact encoding once it reaches twice the last exact size, so it over-counts
+        // by less than that, and a full store is judged on exact sizes (the bound failing re-encodes first).
         let broadcastValue = broadcast.codecValue()
         let bound = (existing == nil ? 0 : (sizes[pair.key] ?? 0)) + broadcastValue.count + Self.sizeSlack
         let encodedSize: Int
-        if fits(bound, at: pair.key) {
+        if let exact = exactSizes[pair.key], bound <= 2 * exact, fits(bound, at: pair.key) {
             encodedSize = bound
         } else {
             encodedSize = value.codecValue().count
             guard fits(encodedSize, at: pair.key) else { return nil }
+            exactSizes[pair.key] = encodedSize
         }
         record(encodedSize, at: pair.key)
         let version = (existing?.version ?? 0) + 1

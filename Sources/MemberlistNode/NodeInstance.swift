@@ -386,7 +386,11 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
             if probeAnswered(seqNo: ack.seqNo) { return [] }
             return perform(responder.relayedAck(seqNo: ack.seqNo), now: now)
         case .nack(let nack):
-            if probe?.seqNo == nack.seqNo { probe?.nacks += 1 }
+            // At most as many as were asked for (memberlist's nack channel holds that many): spoofed nacks cannot
+            // cancel an awareness penalty.
+            if let current = probe, current.seqNo == nack.seqNo, current.nacks < current.expectedNacks {
+                probe?.nacks += 1
+            }
             return []
         case .alive(let alive):
             return apply(.alive(alive), now: now)

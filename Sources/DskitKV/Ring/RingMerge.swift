@@ -100,7 +100,7 @@ extension RingDescription {
         // The common case on a gossiping node: a repeat of a change already merged (each heartbeat arrives about
         // retransmit × log10(N) times). One lookup per incoming instance shows nothing would be taken, before any
         // dictionary of the whole ring is built or any token list sorted.
-        if !localCAS, !incoming.instances.contains(where: { wouldTake($0) }) {
+        if !localCAS, incoming.instances.count <= Self.fastPathLimit, !incoming.instances.contains(where: { wouldTake($0) }) {
             return RingMerge(merged: self, change: RingDescription(instances: []))
         }
         var mine: [String: InstanceDescription] = [:]
@@ -151,6 +151,10 @@ extension RingDescription {
         let change = RingDescription(instances: updated.compactMap { mine[$0] })
         return RingMerge(merged: merged, change: change)
     }
+
+    /// The largest incoming ring the repeat check looks at instance by instance (each lookup scans the stored ring;
+    /// a full state goes the dictionary way).
+    static let fastPathLimit = 8
 
     /// Whether the per-instance rule below takes `other` over what this ring holds.
     private func wouldTake(_ other: InstanceDescription) -> Bool {

@@ -2,6 +2,7 @@ import DskitKV
 import DskitNode
 import Foundation
 import Memberlist
+import Synchronization
 
 /// One node of a running demo, as printed.
 public struct DemoNode: Codable, Hashable, Sendable {
@@ -70,14 +71,18 @@ public enum DemoCluster {
     ) async throws {
         let anchor = WallClockAnchor.now()
         let started = ContinuousClock.now
+        let converged = Mutex(false)
         do {
             try await nest(plan, index: 0, sessions: [], anchor: anchor) { sessions in
                 let ready = try await converge(plan, sessions, started: started, onNote: onNote)
+                converged.withLock { $0 = true }
                 onReady(ready)
                 try await stage(plan, sessions, for: duration, onNote: onNote)
             }
         } catch is CancellationError {
             onNote("every node left")
+            // Stopping a running demo is how it ends (exit 0); stopped before it converged, it was interrupted (130).
+            if !converged.withLock({ $0 }) { throw CancellationError() }
             return
         }
         onNote("every node left")
@@ -117,7 +122,10 @@ public enum DemoCluster {
                 lifecycler: RingLifecycler(
                     id: plan.name(index), address: node.hostPort, zone: plan.zone(index), tokenCount: plan.tokens),
                 anchor: anchor, seed: seed, ringKey: plan.ringKey, heartbeatPeriod: plan.heartbeat,
-                retransmitMultiplier: plan.gossip.retransmitMultiplier)
+                retransmitMultiplier: plan.gossip.retransmitMultiplier,
+                // Over UDP a change must fit one packet (compound header and entry, user-message byte): a larger one
+                // is refused at once and travels by push/pull, instead of sitting in the queue unsendable.
+                maxBroadcastBytes: max(1, node.gossip.packetBudget - node.packetOverhead - 5))
         } body: { session in
             if let first = sessions.first {
                 try await session.join([first.node.hostPort])

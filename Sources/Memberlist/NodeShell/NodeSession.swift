@@ -132,7 +132,11 @@ public actor NodeSession<Delegate: NodeDelegate> {
                 joined += 1
             }
         }
-        if joined == 0 { throw NodeSessionError.joinFailed(failures) }
+        if joined == 0 {
+            // Ctrl-C during the join shows as failed exchanges: say it was the interruption.
+            if Task.isCancelled { throw CancellationError() }
+            throw NodeSessionError.joinFailed(failures)
+        }
         return joined
     }
 
@@ -366,7 +370,9 @@ public actor NodeSession<Delegate: NodeDelegate> {
     private func wait(until deadline: ContinuousClock.Instant, for condition: () -> Bool) async {
         while !condition(), !crashed, ContinuousClock.now < deadline {
             let alarm = Task { [weak self] in
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                // Cancelled (the condition changed first): waking now would start the next pass's alarm at once,
+                // and the loop would spin until the deadline.
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                 await self?.wakeWaiters()
             }
             await withCheckedContinuation { waiters.append($0) }

@@ -10,8 +10,8 @@ struct DskitTransport: TCPStreamTransport {
     let streams: TCPStreams
 
     static func bind(_ configuration: ObserverConfiguration) async throws -> DskitTransport {
-        let server = try await TCPStreams.bind(configuration, port: configuration.bindPort)
-        return DskitTransport(streams: TCPStreams(configuration: configuration, server: server))
+        let listener = try await TCPStreams.bind(configuration, port: configuration.bindPort)
+        return DskitTransport(streams: TCPStreams(configuration: configuration, listener: listener))
     }
 
     func sendPacket(

@@ -19,8 +19,8 @@ struct StandardTransport: TCPStreamTransport {
         let attempts = configuration.bindPort == 0 ? 10 : 1
         var lastError: ObserverError?
         for _ in 0..<attempts {
-            let server = try await TCPStreams.bind(configuration, port: configuration.bindPort)
-            let port = server.channel.localAddress?.port ?? configuration.bindPort
+            let listener = try await TCPStreams.bind(configuration, port: configuration.bindPort)
+            let port = listener.server.channel.localAddress?.port ?? configuration.bindPort
             do {
                 // NIO reads datagrams into 2048-byte buffers by default and cuts longer ones (their CRC then fails);
                 // memberlist reads into 65536 bytes (net_transport.go udpPacketBufSize), so a peer's packet over
@@ -33,10 +33,10 @@ struct StandardTransport: TCPStreamTransport {
                         }
                     }
                 return StandardTransport(
-                    streams: TCPStreams(configuration: configuration, server: server), datagrams: datagrams)
+                    streams: TCPStreams(configuration: configuration, listener: listener), datagrams: datagrams)
             } catch {
                 lastError = .bindFailed(address: "\(host):\(port) (UDP)", reason: SocketErrorText.describe(error))
-                await TCPStreams.discard(server)
+                await TCPStreams.discard(listener)
             }
         }
         throw lastError ?? ObserverError.bindFailed(address: host, reason: "no attempt made")

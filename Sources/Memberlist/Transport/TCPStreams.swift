@@ -1,4 +1,5 @@
 import MemberlistWire
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -26,29 +27,51 @@ struct TCPStreams: Sendable {
     let configuration: ObserverConfiguration
     let framing: StreamFraming
     let server: Server
+    /// Every connection NIO accepted and the accept loop has not taken yet.
+    let accepted: AcceptedConnections
 
-    init(configuration: ObserverConfiguration, server: Server) {
+    init(configuration: ObserverConfiguration, listener: Listener) {
         self.configuration = configuration
         self.framing = configuration.streamFraming
-        self.server = server
+        self.server = listener.server
+        self.accepted = listener.accepted
+    }
+
+    /// A bound listener and the registry of what it accepted.
+    struct Listener: Sendable {
+        let server: Server
+        let accepted: AcceptedConnections
     }
 
     var boundPort: Int { server.channel.localAddress?.port ?? 0 }
 
     /// Binds the TCP listener (TLS when configured).
-    static func bind(_ configuration: ObserverConfiguration, port: Int) async throws -> Server {
+    ///
+    /// Every accepted connection is also held by `accepted` until the accept loop takes it: NIO traps when an
+    /// accepted connection's writer is released unfinished, which happens to one accepted while the listener
+    /// closes and no loop consumes it any more (swift-nio #2813). Once the listener closes, whatever the loop never
+    /// took is finished here, and a connection accepted after that is refused in its initializer.
+    static func bind(_ configuration: ObserverConfiguration, port: Int) async throws -> Listener {
         let host = configuration.bindHost
+        let accepted = AcceptedConnections()
         do {
-            return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls = configuration.tlsServer {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
                         }
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        guard accepted.hold(connection) else {
+                            // Closing: nobody will read it. Finish it at once so its writer is never dropped.
+                            Task { try? await connection.executeThenClose { _, _ in } }
+                            return connection
+                        }
+                        return connection
                     }
                 }
+            return Listener(server: server, accepted: accepted)
         } catch {
             throw ObserverError.bindFailed(address: "\(host):\(port) (TCP)", reason: SocketErrorText.describe(error))
         }
@@ -56,23 +79,29 @@ struct TCPStreams: Sendable {
 
     /// Finishes what a listener that is given up may already have accepted (NIO traps on a dropped one), then
     /// closes it.
-    static func discard(_ server: Server) async {
+    static func discard(_ listener: Listener) async {
+        let server = listener.server
         try? await server.executeThenClose { connections in
             try? await server.channel.close()
-            await AcceptLoop.serve(connections) { connection in try? await connection.executeThenClose { _, _ in } }
+            await AcceptLoop.serve(connections) { connection in
+                guard listener.accepted.take(connection) else { return }
+                try? await connection.executeThenClose { _, _ in }
+            }
         }
+        await listener.accepted.finishLeftovers()
     }
 
-    /// Closes the listener without dropping a connection NIO is still activating (swift-nio #2813: one accepted
-    /// as the listener closes is never handed out, and its writer traps on deinit, killing the process): stop
-    /// accepting first, give what was accepted time to reach the accept loop, then close. Peers dialing a busy
-    /// node (a dskit node gets a connection per packet) hit that window when it closes; the wait is not
-    /// cancelled with the caller, who may be a cancelled scope.
+    /// Closes the listener without dropping a connection NIO is still activating: stop accepting, close, then
+    /// finish every accepted connection the accept loop never took (see `bind`). The work is not cancelled with the
+    /// caller, who may be a cancelled scope.
     func closeListener() async {
         let channel = server.channel
-        try? await channel.setOption(ChannelOptions.autoRead, value: false)
-        await Task { try? await Task.sleep(for: .milliseconds(50)) }.value
-        try? await channel.close()
+        let accepted = self.accepted
+        await Task {
+            try? await channel.setOption(ChannelOptions.autoRead, value: false)
+            try? await channel.close()
+            await accepted.finishLeftovers()
+        }.value
     }
 
     /// Accepts connections until the listener closes; `handle` reads each within the incoming timeout.
@@ -83,7 +112,9 @@ struct TCPStreams: Sendable {
         let configuration = self.configuration
         let framing = self.framing
         try? await server.executeThenClose { connections in
-            await AcceptLoop.serve(connections) { connection in
+            await AcceptLoop.serve(connections) { [accepted] connection in
+                // Whoever takes a connection out of `accepted` finishes it: this loop, or the close.
+                guard accepted.take(connection) else { return }
                 await Self.serve(connection, configuration: configuration, framing: framing, inbound: inbound, handle)
             }
         }
@@ -173,5 +204,37 @@ extension SocketAddress {
         let host = ipAddress ?? "?"
         let port = port ?? 0
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+/// The connections a listener accepted that nobody has taken yet, so none is ever released unfinished.
+final class AcceptedConnections: Sendable {
+    private let state = NIOLockedValueBox<(closed: Bool, held: [ObjectIdentifier: NIOAsyncChannel<ByteBuffer, ByteBuffer>])>(
+        (false, [:]))
+
+    /// Holds a newly accepted connection; false once the listener is closing (the caller finishes it).
+    func hold(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) -> Bool {
+        state.withLockedValue { state in
+            guard !state.closed else { return false }
+            state.held[ObjectIdentifier(connection.channel)] = connection
+            return true
+        }
+    }
+
+    /// Takes a connection to serve it; false when the close took it first.
+    func take(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) -> Bool {
+        state.withLockedValue { $0.held.removeValue(forKey: ObjectIdentifier(connection.channel)) != nil }
+    }
+
+    /// Marks the listener closed and finishes every connection still held.
+    func finishLeftovers() async {
+        let leftovers = state.withLockedValue { state in
+            state.closed = true
+            defer { state.held = [:] }
+            return Array(state.held.values)
+        }
+        for connection in leftovers {
+            try? await connection.executeThenClose { _, _ in }
+        }
     }
 }
