@@ -371,7 +371,8 @@ struct ObserverSessionTests {
                     try await Task.sleep(for: .seconds(600))
                 }
             }
-            try await eventually("the join") { await joined.value }
+            // A whole parallel test run shares two cores: the join may wait long for one.
+            try await eventually("the join", deadline: .seconds(60)) { await joined.value }
             task.cancel()
             _ = await task.result
             // Written before the scope returned; the node records it once its handler has read the connection.
