@@ -48,7 +48,7 @@ enum BenchCluster {
         let anchor = WallClockAnchor.now()
         let started = ContinuousClock.now
         let box = ResultBox()
-        try await nest(plan, index: 0, sessions: [], anchor: anchor) { sessions in
+        try await DemoCluster.withNodes(plan, anchor: anchor, wrap: WatchedKVDelegate.init) { sessions in
             let converged = try await converge(plan, sessions, started: started)
             try await Task.sleep(for: settle)
             let counter = EventCounter()
@@ -96,37 +96,6 @@ enum BenchCluster {
         }
         guard let result = await box.value else { throw BenchError.noResult }
         return result
-    }
-
-    private static func nest(
-        _ plan: DemoPlan, index: Int, sessions: [Session], anchor: WallClockAnchor,
-        body: @escaping @Sendable ([Session]) async throws -> Void
-    ) async throws {
-        guard index < plan.nodes else {
-            try await body(sessions)
-            return
-        }
-        let network = ObserverConfiguration(
-            transport: plan.transport, clusterLabel: plan.clusterLabel, nodeName: plan.name(index),
-            bindHost: plan.host, bindPort: 0)
-        var gossip = plan.gossip
-        gossip.leaveTimeout = .seconds(5)
-        let configuration = NodeSessionConfiguration(
-            network: network, failureDetection: plan.failureDetection, gossip: gossip)
-        let seed = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt32.random(in: 0...UInt32.max))
-        try await withNode(configuration, seed: seed) { node in
-            WatchedKVDelegate(
-                DskitKVDelegate(
-                    lifecycler: RingLifecycler(
-                        id: plan.name(index), address: node.hostPort, zone: plan.zone(index), tokenCount: plan.tokens),
-                    anchor: anchor, seed: seed, ringKey: plan.ringKey, heartbeatPeriod: plan.heartbeat,
-                    retransmitMultiplier: plan.gossip.retransmitMultiplier))
-        } body: { session in
-            if let first = sessions.first {
-                try await session.join([first.node.hostPort])
-            }
-            try await nest(plan, index: index + 1, sessions: sessions + [session], anchor: anchor, body: body)
-        }
     }
 
     /// Waits (polling every 100 ms, before any measurement) until every node lists every other alive and holds

@@ -73,7 +73,7 @@ public enum DemoCluster {
         let started = ContinuousClock.now
         let converged = Mutex(false)
         do {
-            try await nest(plan, index: 0, sessions: [], anchor: anchor) { sessions in
+            try await withNodes(plan, anchor: anchor, wrap: { $0 }) { sessions in
                 let ready = try await converge(plan, sessions, started: started, onNote: onNote)
                 converged.withLock { $0 = true }
                 onReady(ready)
@@ -88,10 +88,21 @@ public enum DemoCluster {
         onNote("every node left")
     }
 
+    /// Runs the plan's nodes (each a dskit KV delegate with one ring instance, `wrap`ped, joined through the first)
+    /// and `body` with every session once all have joined; every node leaves when `body` returns or throws. The
+    /// demo and ringctl-bench (which wraps each delegate to watch it) start their clusters through this.
+    public static func withNodes<Delegate: NodeDelegate>(
+        _ plan: DemoPlan, anchor: WallClockAnchor, wrap: @escaping @Sendable (DskitKVDelegate) -> Delegate,
+        body: @escaping @Sendable ([NodeSession<Delegate>]) async throws -> Void
+    ) async throws {
+        try await nest(plan, index: 0, sessions: [], anchor: anchor, wrap: wrap, body: body)
+    }
+
     /// Runs node `index` and, inside its scope, the rest; the innermost scope runs `body` with every session.
-    private static func nest(
-        _ plan: DemoPlan, index: Int, sessions: [Session], anchor: WallClockAnchor,
-        body: @escaping @Sendable ([Session]) async throws -> Void
+    private static func nest<Delegate: NodeDelegate>(
+        _ plan: DemoPlan, index: Int, sessions: [NodeSession<Delegate>], anchor: WallClockAnchor,
+        wrap: @escaping @Sendable (DskitKVDelegate) -> Delegate,
+        body: @escaping @Sendable ([NodeSession<Delegate>]) async throws -> Void
     ) async throws {
         guard index < plan.nodes else {
             try await body(sessions)
@@ -106,32 +117,32 @@ public enum DemoCluster {
             network: network, failureDetection: plan.failureDetection, gossip: gossip)
         let seed = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt32.random(in: 0...UInt32.max))
         do {
-            try await runNode(plan, index: index, configuration: configuration, seed: seed, sessions: sessions,
-                              anchor: anchor, body: body)
+            try await withNode(configuration, seed: seed) { node in
+                wrap(
+                    DskitKVDelegate(
+                        lifecycler: RingLifecycler(
+                            id: plan.name(index), address: node.hostPort, zone: plan.zone(index),
+                            tokenCount: plan.tokens),
+                        anchor: anchor, seed: seed, ringKey: plan.ringKey, heartbeatPeriod: plan.heartbeat,
+                        retransmitMultiplier: plan.gossip.retransmitMultiplier,
+                        maxBroadcastBytes: maxBroadcastBytes(node)))
+            } body: { session in
+                if let first = sessions.first {
+                    try await session.join([first.node.hostPort])
+                }
+                try await nest(
+                    plan, index: index + 1, sessions: sessions + [session], anchor: anchor, wrap: wrap, body: body)
+            }
         } catch ObserverError.bindFailed(let address, let reason) {
             throw DemoError.bindFailed(node: plan.name(index), address: address, reason: reason)
         }
     }
 
-    private static func runNode(
-        _ plan: DemoPlan, index: Int, configuration: NodeSessionConfiguration, seed: UInt64, sessions: [Session],
-        anchor: WallClockAnchor, body: @escaping @Sendable ([Session]) async throws -> Void
-    ) async throws {
-        try await withNode(configuration, seed: seed) { node in
-            DskitKVDelegate(
-                lifecycler: RingLifecycler(
-                    id: plan.name(index), address: node.hostPort, zone: plan.zone(index), tokenCount: plan.tokens),
-                anchor: anchor, seed: seed, ringKey: plan.ringKey, heartbeatPeriod: plan.heartbeat,
-                retransmitMultiplier: plan.gossip.retransmitMultiplier,
-                // Over UDP a change must fit one packet (compound header and entry, user-message byte): a larger one
-                // is refused at once and travels by push/pull, instead of sitting in the queue unsendable.
-                maxBroadcastBytes: max(1, node.gossip.packetBudget - node.packetOverhead - 5))
-        } body: { session in
-            if let first = sessions.first {
-                try await session.join([first.node.hostPort])
-            }
-            try await nest(plan, index: index + 1, sessions: sessions + [session], anchor: anchor, body: body)
-        }
+    /// The largest KV change a node queues for gossip: the queue's default, or less when the packet budget is
+    /// smaller (over UDP a change must fit one packet with its compound header and entry and the user-message byte;
+    /// a larger one is refused at once and travels by push/pull instead of sitting in the queue unsendable).
+    static func maxBroadcastBytes(_ node: NodeConfiguration) -> Int {
+        max(1, min(BroadcastQueue<String>.defaultMaxMessageBytes, node.gossip.packetBudget - node.packetOverhead - 5))
     }
 
     /// Waits until every node lists every other alive and holds every ring instance ACTIVE.
