@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 
 // dskit stamps heartbeats and KV update times with `time.Now()`, a wall clock. The node instance only knows a
 // `ContinuousClock.Instant` (monotonic, meaningless across processes), so the delegate carries one pairing of the two,
@@ -25,7 +26,6 @@ public struct WallClockAnchor: Hashable, Sendable {
 
     /// The wall-clock date of `instant` (earlier instants give earlier dates).
     public func date(at instant: ContinuousClock.Instant) -> Date {
-        let offset = (instant - self.instant).components
-        return date.addingTimeInterval(TimeInterval(offset.seconds) + TimeInterval(offset.attoseconds) / 1e18)
+        date.addingTimeInterval((instant - self.instant).inSeconds)
     }
 }

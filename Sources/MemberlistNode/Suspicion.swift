@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 
 // Lifeguard's suspicion timer as memberlist runs it (suspicion.go, util.go `suspicionTimeout`, state.go
 // `suspectNode`), as a value: the instance asks for `deadline` and declares the node dead once `now` reaches it.
@@ -83,7 +84,7 @@ public struct Suspicion: Hashable, Sendable {
         // k = 0 would divide by ln(1) = 0; memberlist never gets here because it then takes the minimum outright.
         guard expected > 0 else { return minimum }
         let fraction = log(Double(confirmations) + 1) / log(Double(expected) + 1)
-        let raw = seconds(maximum) - fraction * (seconds(maximum) - seconds(minimum))
+        let raw = maximum.inSeconds - fraction * (maximum.inSeconds - minimum.inSeconds)
         let timeout = Duration.milliseconds(Int64((1000 * raw).rounded(.down)))
         return max(timeout, minimum)
     }
@@ -108,10 +109,5 @@ public struct Suspicion: Hashable, Sendable {
         guard confirmedBy.insert(from).inserted else { return false }
         confirmations += 1
         return true
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -1,5 +1,6 @@
 import DskitKV
 import Foundation
+import MemberlistWire
 import Inspection
 import Memberlist
 import MemberlistNode
@@ -82,14 +83,9 @@ func spread(of run: ClusterRun) -> Spread {
     return result
 }
 
-func seconds(_ duration: Duration) -> Double {
-    let (whole, atto) = duration.components
-    return Double(whole) + Double(atto) / 1e18
-}
-
 func format(_ duration: Duration?) -> String {
     guard let duration else { return "–" }
-    return String(format: "%.3f s", seconds(duration))
+    return String(format: "%.3f s", duration.inSeconds)
 }
 
 /// Nearest rank.
@@ -165,7 +161,7 @@ for variant in selected {
             format(percentile(figures.lastNode, 0.5)), format(percentile(figures.lastNode, 0.99)),
             format(figures.lastNode.last), format(percentile(figures.perNode, 0.5)),
             format(percentile(figures.perNode, 0.99)),
-            String(format: "%.3f", run.cpuSeconds / seconds(run.cpuSpan)),
+            String(format: "%.3f", run.cpuSeconds / run.cpuSpan.inSeconds),
             String(format: "%.1f", Double(run.rssMaxKiB) / 1024),
             "\(run.suspicions)/\(run.deaths)", "\(run.problems)", format(run.converged), "\(load) → \(loadAverages())",
         ]

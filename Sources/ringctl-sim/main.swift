@@ -1,5 +1,6 @@
 import Foundation
 import MemberlistNode
+import MemberlistWire
 import NodeSimulation
 
 // Convergence figures from the simulator (not a test: nothing here is asserted). For each cluster size and gossip
@@ -52,14 +53,9 @@ func everyoneAlive(_ simulation: Simulation<CounterDelegate>) -> Bool {
     simulation.everyRunningNode(holds: simulation.nodes.indices, in: .alive)
 }
 
-func seconds(_ duration: Duration) -> Double {
-    let (whole, atto) = duration.components
-    return Double(whole) + Double(atto) / 1e18
-}
-
 func format(_ duration: Duration?) -> String {
     guard let duration else { return "–" }
-    return String(format: "%.2f s", seconds(duration))
+    return String(format: "%.2f s", duration.inSeconds)
 }
 
 func percentile(_ sorted: [Duration], _ p: Double) -> Duration? {
@@ -117,7 +113,7 @@ func wallTime(count: Int, simulated: Duration, seed: UInt64) {
     while simulation.elapsed < simulated {
         simulation.run(for: .seconds(1))
         if convergedAt == nil && everyoneAlive(simulation) { convergedAt = simulation.elapsed }
-        if Int(seconds(simulation.elapsed)) % 10 == 0 { marks.append((simulation.elapsed, ContinuousClock.now - created)) }
+        if Int(simulation.elapsed.inSeconds) % 10 == 0 { marks.append((simulation.elapsed, ContinuousClock.now - created)) }
     }
     let end = ContinuousClock.now
     let s = simulation.statistics

@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 
 // Heartbeat lag as dskit's own metric shows it: ring.go `updateRingMetrics` exports, per state, the oldest
 // instance timestamp in the ring (`<prefix>_ring_oldest_member_timestamp{state="ACTIVE"}`), and the usual alert is
@@ -64,11 +65,11 @@ public struct HeartbeatLag: Hashable, Sendable {
     public init(
         ring: RingDescription, now: Date, heartbeat: Duration, delta: Duration, heartbeatTimeout: Duration
     ) throws(DskitKVError) {
-        let heartbeat = RingHealth.seconds(heartbeat)
-        let delta = RingHealth.seconds(delta)
+        let heartbeat = heartbeat.inSeconds
+        let delta = delta.inSeconds
         guard heartbeat > 0 else { throw .invalidLagSetting(name: "heartbeat", seconds: heartbeat) }
         guard delta >= 0 else { throw .invalidLagSetting(name: "delta", seconds: delta) }
-        let timeout = RingHealth.seconds(heartbeatTimeout)
+        let timeout = heartbeatTimeout.inSeconds
         guard timeout > 0 else { throw .invalidHeartbeatTimeout(seconds: timeout) }
         let threshold = heartbeat + delta
         let now = now.timeIntervalSince1970

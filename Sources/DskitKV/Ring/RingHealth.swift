@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 
 // dskit's heartbeat health, and ringctl's stuck rule, for every instance of a ring at one `now`: the figures the
 // ring report (Inspection's RingReport) is built from and words are put around. Pure: the caller supplies `now`,
@@ -59,10 +60,10 @@ public struct RingHealth: Hashable, Sendable {
     /// Judges `ring` at `now` with dskit's `heartbeatTimeout` (must be positive) and `stuckAfter` (nil = 3 ×
     /// the timeout, zero = never stuck).
     public init(ring: RingDescription, now: Date, heartbeatTimeout: Duration, stuckAfter: Duration?) throws(DskitKVError) {
-        let timeoutSeconds = Self.seconds(heartbeatTimeout)
+        let timeoutSeconds = heartbeatTimeout.inSeconds
         guard heartbeatTimeout > .zero else { throw .invalidHeartbeatTimeout(seconds: timeoutSeconds) }
         let stuckAfter = stuckAfter ?? heartbeatTimeout * Self.stuckAfterTimeouts
-        let stuckAfterSeconds: Double? = stuckAfter > .zero ? Self.seconds(stuckAfter) : nil
+        let stuckAfterSeconds: Double? = stuckAfter > .zero ? stuckAfter.inSeconds : nil
         let now = now.timeIntervalSince1970
         // Whole seconds for ages; the health check keeps sub-second precision, like Go's now.Sub.
         let nowWhole = Int64(exactly: now.rounded(.down)) ?? 0
@@ -93,9 +94,5 @@ public struct RingHealth: Hashable, Sendable {
         nowSeconds = nowWhole
         self.heartbeatTimeoutSeconds = timeoutSeconds
         self.stuckAfterSeconds = stuckAfterSeconds
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

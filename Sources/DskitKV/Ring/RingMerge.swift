@@ -1,4 +1,5 @@
 import Foundation
+import MemberlistWire
 
 // What a dskit node does with a ring value that arrives by gossip, push/pull or its own CAS.
 // Two layers, as upstream:
@@ -70,7 +71,7 @@ public struct RingMerge: Hashable, Sendable {
         }
 
         if leftIngestersTimeout > .zero {
-            let limit = now.addingTimeInterval(-Self.seconds(leftIngestersTimeout))
+            let limit = now.addingTimeInterval(-leftIngestersTimeout.inSeconds)
             result = result.removingTombstones(olderThan: limit).ring
             change = change.removingTombstones(olderThan: limit).ring
             if change.instances.isEmpty {
@@ -81,11 +82,6 @@ public struct RingMerge: Hashable, Sendable {
             }
         }
         return Stored(value: result, broadcast: change)
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }
 

@@ -1,6 +1,7 @@
 import DskitKV
 import DskitNode
 import Foundation
+import MemberlistWire
 import Memberlist
 import Synchronization
 
@@ -182,7 +183,7 @@ public enum DemoCluster {
         return DemoReady(
             nodes: nodes, join: sessions[0].node.hostPort, transport: plan.transport.rawValue,
             clusterLabel: plan.clusterLabel, ringKey: plan.ringKey,
-            convergedAfterSeconds: seconds(ContinuousClock.now - started))
+            convergedAfterSeconds: (ContinuousClock.now - started).inSeconds)
     }
 
     /// Stages the events, then waits for the end.
@@ -241,10 +242,5 @@ public enum DemoCluster {
             await session.setGossipInterval(interval)
             return "\(name) now gossips every \(interval) instead of \(plan.gossip.interval) (--slow-gossip \(event.text))"
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
