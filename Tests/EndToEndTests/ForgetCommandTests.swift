@@ -173,7 +173,20 @@ struct ForgetCommandTests {
         }
     }
 
-    @Test("demo: a crashed node is forgotten, stays forgotten over push/pulls; --force on a live node re-registers")
+    /// `key`'s value as `member` holds it, every field of every instance (`kv get`'s decoded value), nil when it
+    /// has none. (Not the stored bytes: a ringctl node encodes a ring's protobuf map in dictionary order, which
+    /// may differ from one encoding to the next.)
+    static func value(_ key: String, at member: String) async throws -> NSDictionary? {
+        let result = try await RingctlBinary.run(["kv", "get", key, "-j", member])
+        guard result.status == 0,
+            let object = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
+        else { return nil }
+        return (object["value"] as? [String: Any]).map { NSDictionary(dictionary: $0) }
+    }
+
+    @Test(
+        "demo: a crashed node is forgotten, stays forgotten, another key keeps every field; --force re-registers",
+        .enabled(if: GoPeer.isGoInstalled, "go is not installed"))
     func demoCrashAndForce() async throws {
         try await withFixtures { fixtures in
             let (_, ready) = try await DemoCommandTests.startDemo(
@@ -181,6 +194,16 @@ struct ForgetCommandTests {
                 ["--nodes", "3", "--heartbeat", "1s", "-memberlist.pullpush-interval", "1s",
                  "--crash", "ingester-2@0s"])
             let live = ready.nodes.prefix(2).map(\.address)
+            // A second ring key that never changes by itself: a Go dskit-shaped peer whose instances never heartbeat.
+            _ = try await fixtures.goPeer(
+                name: "go-distributor",
+                ["--transport", "dskit", "--join", ready.join, "--ring-key", "collectors/distributor",
+                 "--zone", "zone-z", "--tokens", "4", "--synthetic-ring", "3x4", "--freeze-heartbeat"])
+            for member in live {
+                try await eventually("\(member) holding collectors/distributor", deadline: .seconds(30)) {
+                    (try await Self.ring("collectors/distributor", at: member))?.count == 4
+                }
+            }
             try await eventually("ingester-2 declared dead", deadline: .seconds(60)) {
                 try await DemoCommandTests.members(ready.join)["ingester-2"] == "dead"
             }
@@ -190,14 +213,19 @@ struct ForgetCommandTests {
                 return Int(Date().timeIntervalSince1970) - entry.heartbeat >= 3
             }
             var before: [[String: Entry]] = []
-            for member in live { before.append(try #require(try await Self.ring(ready.ringKey, at: member))) }
+            var otherKey: [NSDictionary] = []
+            for member in live {
+                before.append(try #require(try await Self.ring(ready.ringKey, at: member)))
+                otherKey.append(try #require(try await Self.value("collectors/distributor", at: member)))
+            }
 
             let result = try await RingctlBinary.run(
                 ["forget", "ingester-2", "--heartbeat-timeout", "2s", "--yes", "-j", ready.join, "--bind-addr",
                  "127.0.0.1", "--timeout", "10s"])
             #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-            #expect(result.stdout.contains("forgotten: every member confirmed (2 of 2)"), "\(result.stdout)")
+            #expect(result.stdout.contains("forgotten: every member confirmed (3 of 3)"), "\(result.stdout)")
             for (index, member) in live.enumerated() {
+                #expect(try await Self.value("collectors/distributor", at: member) == otherKey[index], "\(member)")
                 let after = try #require(try await Self.ring(ready.ringKey, at: member))
                 #expect(after["ingester-2"]?.state == "LEFT", "\(member): \(after)")
                 #expect(after["ingester-2"]?.tokens.isEmpty == true)
