@@ -118,7 +118,7 @@ struct ForgetCommandTests {
     }
 
     @Test(
-        "Go peers: no terminal without --yes, healthy without --force, --dry-run, wrong label, missing key or id: no change",
+        "Go peers: refusals (no terminal, healthy, a member's name), dry run, wrong label, missing key or id: no change",
         .enabled(if: GoPeer.isGoInstalled, "go is not installed"))
     func refusalsChangeNothing() async throws {
         try await withFixtures { fixtures in
@@ -158,6 +158,11 @@ struct ForgetCommandTests {
                 base + ["peer-c", "--yes", "--key", "collectors/nope"] + labelFlags)
             #expect(missingKey.status == 1, "\(missingKey.stderr)")
             #expect(missingKey.stderr.contains("collectors/nope"), "\(missingKey.stderr)")
+
+            // A node name a live member holds: our leave in it would tell the cluster that member left.
+            let impostor = try await RingctlBinary.run(base + ["peer-c", "--yes", "--node-name", "peer-b"] + labelFlags)
+            #expect(impostor.status == 64, "\(impostor.stderr)")
+            #expect(impostor.stderr.contains("peer-b"), "\(impostor.stderr)")
 
             let missingID = try await RingctlBinary.run(base + ["peer-z", "--yes"] + labelFlags)
             #expect(missingID.status == 1, "\(missingID.stderr)")
@@ -204,7 +209,8 @@ struct ForgetCommandTests {
                     (try await Self.ring("collectors/distributor", at: member))?.count == 4
                 }
             }
-            try await eventually("ingester-2 declared dead", deadline: .seconds(60)) {
+            // Generous: a loaded machine (a parallel run) slows the demo's failure detection down.
+            try await eventually("ingester-2 declared dead", deadline: .seconds(120)) {
                 try await DemoCommandTests.members(ready.join)["ingester-2"] == "dead"
             }
             try await eventually("ingester-2's heartbeat 3s old", deadline: .seconds(30)) {

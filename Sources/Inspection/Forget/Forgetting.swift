@@ -31,12 +31,22 @@ public enum Forgetting {
     /// Joins, sends `plan`'s tombstones, confirms them at every live member within `confirmWithin`, leaves.
     ///
     /// `network` is the node's side (transport, label, keys, TLS, name, bind and advertise address); a wildcard
-    /// bind without an advertise address advertises `localHost` (our end of the plan's peek). `peek` reaches the
-    /// members for the confirmation. `leftIngestersTimeout` names the cluster's tombstone lifetime in warnings.
+    /// bind without an advertise address advertises `localHost` (our end of the plan's peek). `members` is the
+    /// plan's seed's member list: a node name a live member holds is refused (`ObserverError.nodeNameTaken`), as
+    /// the observer refuses it, before anything is sent (our leave in that name would tell the cluster the real
+    /// node left). `peek` reaches the members for the confirmation. `leftIngestersTimeout` names the cluster's
+    /// tombstone lifetime in warnings.
     public static func run(
-        _ plan: ForgetPlan, network: ObserverConfiguration, peek: PeekConfiguration, localHost: String?,
-        confirmWithin: Duration, leftIngestersTimeout: String = "5m by default"
+        _ plan: ForgetPlan, network: ObserverConfiguration, members: [PushNodeState], peek: PeekConfiguration,
+        localHost: String?, confirmWithin: Duration, leftIngestersTimeout: String = "5m by default"
     ) async throws -> ForgetReport {
+        if let holder = members.first(where: {
+            $0.name == network.nodeName && ($0.state == .alive || $0.state == .suspect)
+        }) {
+            throw ObserverError.nodeNameTaken(
+                name: network.nodeName, peer: plan.seed, holder: holder.address.hostPort(holder.port),
+                state: holder.state == .alive ? "alive" : "suspect")
+        }
         var network = network
         network.leaveTimeout = leaveTimeout
         if network.advertiseHost == nil, ["", "0.0.0.0", "::", "[::]"].contains(network.bindHost) {

@@ -143,7 +143,7 @@ struct Forget: AsyncParsableCommand {
             if output != .json { print(ForgetRendering.plan(ForgetReport(plan: plan, dryRun: false))) }
             if !yes { try confirm(plan) }
             let report = try await Forgetting.run(
-                plan, network: network, peek: resolved.peek, localHost: peek.localHost,
+                plan, network: network, members: peek.nodes, peek: resolved.peek, localHost: peek.localHost,
                 confirmWithin: cluster.timeout.duration)
             if output == .json {
                 print(try JSONOutput.render(report))
