@@ -94,6 +94,13 @@ struct ForgetCommandTests {
             #expect(members.allSatisfy { $0["outcome"] as? String == "confirmed" }, "\(members)")
             #expect(report["confirmed"] as? Bool == true)
             #expect(report["dry_run"] as? Bool == false)
+            // The transient node left cleanly: every live peer lists it as left, not failed (mlpeer's status says
+            // "dead" for both; a peek tells them apart).
+            let observer = try #require(report["observer"] as? String)
+            for peer in live {
+                let states = try await DemoCommandTests.members(peer.address, labelFlags)
+                #expect(states[observer] == "left", "\(peer.name) lists \(observer) as \(states[observer] ?? "nothing")")
+            }
 
             for (index, peer) in live.enumerated() {
                 let status = try #require(peer.status()?.ring?.instance("peer-c"))
