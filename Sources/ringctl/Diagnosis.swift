@@ -451,6 +451,8 @@ extension Diagnosis {
                 hint: "run it on a terminal to confirm, or add --yes (scripts); --dry-run shows the plan only")
         case .declined:
             return Diagnosis(.unhealthy, message, hint: "run it again and answer yes, or add --dry-run to see the plan only")
+        case .interruptedAfterSending:
+            return Diagnosis(.interrupted, message, hint: nil)
         }
     }
 

@@ -154,6 +154,9 @@ public enum ForgetError: Error, Hashable, Sendable, CustomStringConvertible {
     case confirmationRequired(count: Int)
     /// The user answered no.
     case declined
+    /// Ctrl-C or SIGTERM after the tombstones of these ("key/id") went out to `members` members, before every
+    /// member confirmed them.
+    case interruptedAfterSending([String], members: Int)
 
     /// A ring key and the instance ids it holds (tombstones aside).
     public struct RingIDs: Hashable, Sendable {
@@ -182,6 +185,10 @@ public enum ForgetError: Error, Hashable, Sendable, CustomStringConvertible {
                 + " for confirmation; nothing was changed"
         case .declined:
             return "not confirmed; nothing was changed"
+        case .interruptedAfterSending(let instances, let members):
+            return "interrupted while confirming: the tombstones of \(instances.joined(separator: ", ")) were already"
+                + " sent to \(members) member\(members == 1 ? "" : "s") and gossiped, so the cluster forgets them"
+                + " anyway; check with ringctl ring that they are gone"
         }
     }
 }

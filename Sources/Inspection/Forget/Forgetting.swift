@@ -73,9 +73,17 @@ public enum Forgetting {
             let payloads = tombstones.map { $0.pair.protobufBytes() }
             let targets = await session.members().filter { $0.isLive && $0.name != session.node.name }
             for payload in payloads { await session.sendUserMessage(payload, to: targets.map(\.name)) }
-            let members = try await confirm(
-                tombstones, at: targets, peek: peek, within: confirmWithin,
-                resend: { name in for payload in payloads { await session.sendUserMessage(payload, to: [name]) } })
+            let members: [ForgetReport.Member]
+            do {
+                members = try await confirm(
+                    tombstones, at: targets, peek: peek, within: confirmWithin,
+                    resend: { name in for payload in payloads { await session.sendUserMessage(payload, to: [name]) } })
+            } catch is CancellationError {
+                // Ctrl-C after the tombstones went out: they are in the cluster's hands now, and the user must know.
+                throw ForgetError.interruptedAfterSending(
+                    tombstones.flatMap { tombstone in tombstone.tombstones.map { "\(tombstone.key)/\($0.id)" } },
+                    members: targets.count)
+            }
             return ((tombstones, now, session.node.name), members)
         }
         report.record(sent: sent.0, at: sent.1, observer: sent.2)
