@@ -615,6 +615,16 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         return .sendPacket(OutgoingPacket(message, to: peer, checksum: (protocolMax ?? 0) >= 5))
     }
 
+    /// One user message (dskit: a KeyValuePair) sent straight to each of the members named, as a packet of its own
+    /// (memberlist `SendBestEffort`), besides whatever gossip carries; names we do not know, and ourselves, are
+    /// skipped. Returns the sends.
+    public func sendUserMessage(_ payload: [UInt8], to names: [String]) -> [NodeDirective] {
+        names.compactMap { name in
+            guard name != table.localName, let member = table.members[name] else { return nil }
+            return send(.user(payload), to: member.hostPort, node: name)
+        }
+    }
+
     /// Something could not be used: counted, kept, reported.
     public mutating func noteProblem(_ problem: String) -> [NodeDirective] {
         problemCount += 1
