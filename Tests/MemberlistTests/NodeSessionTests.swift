@@ -202,11 +202,18 @@ struct NodeSessionTests {
 
     @Test("a node whose scope is cancelled still leaves: the other lists it left, not dead", arguments: TransportKind.allCases)
     func cancelledScopeLeaves(transport: TransportKind) async throws {
-        try await withNode(Self.configuration("stayer", transport: transport), delegate: NoDelegate(), seed: 1) { a in
+        // Patient probes: what is tested is the leave, and with fastProbes a loaded parallel run let the stayer
+        // declare the leaver dead before its leave arrived (a dead member cannot become left).
+        var patient = FailureDetectionSettings.memberlistLAN
+        patient.probeInterval = .seconds(2)
+        patient.probeTimeout = .seconds(1)
+        let stayerConfiguration = Self.configuration("stayer", transport: transport, probes: patient)
+        let leaverConfiguration = Self.configuration("leaver", transport: transport, probes: patient)
+        try await withNode(stayerConfiguration, delegate: NoDelegate(), seed: 1) { a in
             let seed = "127.0.0.1:\(a.boundPort)"
             let joined = Mutex(false)
             let leaver = Task {
-                try await withNode(Self.configuration("leaver", transport: transport), delegate: NoDelegate(), seed: 2) {
+                try await withNode(leaverConfiguration, delegate: NoDelegate(), seed: 2) {
                     b in
                     try await b.join([seed])
                     joined.withLock { $0 = true }
