@@ -86,15 +86,7 @@ func splitList(text string) []string {
 }
 
 func (p *partitionDesc) marshal() []byte {
-	var b []byte
-	if len(p.tokens) > 0 {
-		var packed []byte
-		for _, token := range p.tokens {
-			packed = protowire.AppendVarint(packed, uint64(token))
-		}
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
-		b = protowire.AppendBytes(b, packed)
-	}
+	b := appendPackedField(nil, 1, p.tokens)
 	b = appendVarintField(b, 2, p.state)
 	b = appendVarintField(b, 3, uint64(p.stateTimestamp))
 	// int32 is sign-extended to 64 bits on the wire, as Go's protobuf writes a negative id.
@@ -136,15 +128,5 @@ func marshalPartitionRing(partitions map[int32]*partitionDesc, owners map[string
 	for name := range owners {
 		names = append(names, name)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		var entry []byte
-		entry = protowire.AppendTag(entry, 1, protowire.BytesType)
-		entry = protowire.AppendString(entry, name)
-		entry = protowire.AppendTag(entry, 2, protowire.BytesType)
-		entry = protowire.AppendBytes(entry, owners[name].marshal())
-		b = protowire.AppendTag(b, 2, protowire.BytesType)
-		b = protowire.AppendBytes(b, entry)
-	}
-	return b
+	return appendStringMapField(b, 2, names, func(name string) []byte { return owners[name].marshal() })
 }
