@@ -75,6 +75,15 @@ struct PartitionRingPeerCommandTests {
             #expect(owners["ingester-zone-a-2"]?["state"] as? String == "DELETED")
             #expect(owners["ingester-zone-a-1"]?["ownedPartition"] as? Int == 1)
 
+            // The JSON itself reads back as the partition ring, under its key.
+            let fromJSON = try await RingctlBinary.run(
+                ["ring", "--from-file", "-", "-o", "json"],
+                input: try await RingctlBinary.run(["kv", "get", Self.key, "-j", peer.address]).stdoutData)
+            #expect(fromJSON.status == 0, "stderr: \(fromJSON.stderr)")
+            let reread = try Self.json(fromJSON)
+            #expect(reread["key"] as? String == Self.key)
+            #expect((reread["partitions"] as? [[String: Any]])?.map { $0["state"] as? String } == ["ACTIVE", "PENDING", "INACTIVE"])
+
             let raw = try await RingctlBinary.run(["kv", "get", Self.key, "--raw", "-j", peer.address])
             #expect(raw.status == 0, "stderr: \(raw.stderr)")
             let file = try await RingctlBinary.run(["ring", "--from-file", "-", "-o", "json"], input: raw.stdoutData)

@@ -32,7 +32,8 @@ struct Ring: AsyncParsableCommand {
             owner with its partition, state and last update. --check fails on a partition (not DELETED) with no \
             ACTIVE owner, an INACTIVE partition, a PENDING one whose state is older than --stuck-after, an owner \
             neither ACTIVE nor DELETED or of a partition the ring lacks, a token held twice, a corrupt id; \
-            DELETED partitions and owners are tombstones, warned about only.
+            DELETED partitions and owners are tombstones, warned about only. --from-file reads a partition \
+            ring value, its /memberlist?viewKey=KEY&format=json JSON or `kv get` output alike.
 
             --check exits 1 when an instance of any ring shown (1) has a heartbeat older than \
             --heartbeat-timeout, in any state but LEFT (a LEFT tombstone stops heartbeating by design and is \
@@ -141,7 +142,8 @@ struct Ring: AsyncParsableCommand {
             let contents = try RingFile.read(bytes, path: path)
             if let partitionRing = contents.partitionRing {
                 let report = PartitionRingReport(
-                    key: key.first ?? "ingester-partitions", ring: partitionRing, now: now, options: options)
+                    key: key.first ?? contents.json?.key ?? "ingester-partitions", ring: partitionRing, now: now,
+                    options: options)
                 switch output {
                 case .json: print(try JSONOutput.render(report))
                 default: print(PartitionRingRendering.render(report, wide: output == .wide, tokens: tokens))
@@ -199,7 +201,7 @@ enum RingFile {
         if RingJSON.looksLikeJSON(bytes) {
             do {
                 let json = try RingJSON(bytes)
-                return Contents(ring: json.ring, json: json)
+                return Contents(ring: json.ring, json: json, partitionRing: json.partitionRing)
             } catch {
                 throw RingFileError(path: path, size: bytes.count, reason: error.description)
             }
