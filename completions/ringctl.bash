@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|watch|kv|resolve|ring|lag|decode|demo|help)
+    members|watch|kv|resolve|ring|lag|decode|demo|forget|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode demo forget help' -- "${cur}"))
         ;;
     esac
 }
@@ -704,6 +704,80 @@ _ringctl_demo() {
         return
         ;;
     '--for')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_forget() {
+    repeating_flags=()
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --unhealthy --force -y --yes --dry-run --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --node-name --bind-addr --bind-port --advertise-addr --advertise-port --older-than --heartbeat-timeout -o --output)
+    __ringctl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--node-name')
+        return
+        ;;
+    '--bind-addr')
+        return
+        ;;
+    '--bind-port')
+        return
+        ;;
+    '--advertise-addr')
+        return
+        ;;
+    '--advertise-port')
+        return
+        ;;
+    '--older-than')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--heartbeat-timeout')
         return
         ;;
     '-o'|'--output')

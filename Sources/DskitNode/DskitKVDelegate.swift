@@ -226,6 +226,16 @@ public struct DskitKVDelegate: NodeDelegate {
         hasLeft = true
     }
 
+    /// Writes a change that is ours but not our lifecycler's (`ringctl forget`'s tombstones): merged into the store
+    /// as a received pair is, then queued exactly as given with our own broadcasts (dskit's CAS broadcasts the
+    /// change it computed; here the caller built it). False, and nothing queued, when the store took nothing.
+    @discardableResult
+    public mutating func publish(_ pair: KeyValuePair, now: ContinuousClock.Instant) -> Bool {
+        guard store.mergeRemote(pair, now: anchor.date(at: now)) != nil else { return false }
+        queue(pair, locally: true)
+        return true
+    }
+
     // MARK: Failure switches for the demo
 
     /// Stops heartbeats (a hung process whose memberlist still runs): the node keeps gossiping and merging.

@@ -60,6 +60,8 @@ public struct PeekResult: Hashable, Sendable {
     public var userState: [UInt8]
     /// How the reply was compressed, if it was.
     public var compression: CompressionAlgorithm?
+    /// Our end of the connection's IP address (what the peer can reach us at, a wildcard bind aside).
+    public var localHost: String? = nil
 }
 
 /// One push/pull with one peer that leaves no trace in the cluster.
@@ -90,8 +92,9 @@ public enum Peek {
             keyring: configuration.keyring, maxSize: configuration.maxReplySize, tls: configuration.tls,
             keyFiles: configuration.keyFiles)
         let envelope: StreamEnvelope
+        let local: SocketAddress?
         do {
-            (envelope, _) = try await StreamExchange.run(
+            (envelope, local) = try await StreamExchange.run(
                 peer: peer, framing: framing, timeout: configuration.timeout, deadline: configuration.deadline,
                 request: { _ in request })
         } catch let error as MemberlistError {
@@ -106,7 +109,8 @@ public enum Peek {
             throw .unexpectedReply(peer: peer, message: "a \(envelope.message.type) message")
         }
         return PeekResult(
-            peer: peer, nodes: pushPull.nodes, userState: pushPull.userState, compression: envelope.compression)
+            peer: peer, nodes: pushPull.nodes, userState: pushPull.userState, compression: envelope.compression,
+            localHost: local?.ipAddress)
     }
 }
 

@@ -73,18 +73,21 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         var subject: BroadcastSubject<Key>
         var transmits: Int
 
-        /// Memberlist's queue order: fewer transmits, then longer, then newer.
-        func precedes(_ other: Entry) -> Bool { rank.precedes(other.rank) }
-
-        var rank: Rank { Rank(transmits: transmits, length: bytes.count, id: id) }
+        /// A free slot's filler.
+        static var vacant: Entry {
+            Entry(id: BroadcastID(rawValue: 0), bytes: [], message: nil, subject: .unique, transmits: 0)
+        }
     }
 
-    /// Where an entry sits in queue order.
+    /// Where an entry sits in queue order, and where it is stored.
     struct Rank: Hashable, Sendable {
         var transmits: Int
         var length: Int
         var id: BroadcastID
+        /// The entry's index in `slots` (not part of the order: ids are unique).
+        var slot: Int32
 
+        /// Memberlist's queue order: fewer transmits, then longer, then newer.
         func precedes(_ other: Rank) -> Bool {
             if transmits != other.transmits { return transmits < other.transmits }
             if length != other.length { return length > other.length }
@@ -99,7 +102,12 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// Longest message accepted.
     public let maxMessageBytes: Int
 
-    private var entries: [BroadcastID: Entry] = [:]
+    // Entries live in a slab addressed by the rank's slot, so a gossip round's walk over a thousand queued messages
+    // reads and counts them by index: no hashing (a join storm takes the whole queue three times every round).
+    private var slots: [Entry] = []
+    private var freeSlots: [Int32] = []
+    /// Each queued id's slot: for `contains`, `transmits(of:)` and replacement, never on the take path.
+    private var slotByID: [BroadcastID: Int32] = [:]
     /// Every entry's rank, kept in queue order, so taking walks from the front instead of sorting the queue (a
     /// thousand-member cluster's join storm queues a thousand alive messages, taken every gossip round).
     private var order: [Rank] = []
@@ -132,14 +140,14 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Number of messages waiting.
-    public var count: Int { entries.count }
+    public var count: Int { slotByID.count }
 
     /// Whether the message queued as `id` is still waiting to be sent (false once it reached its limit, was
     /// replaced, pruned or reset).
-    public func contains(_ id: BroadcastID) -> Bool { entries[id] != nil }
+    public func contains(_ id: BroadcastID) -> Bool { slotByID[id] != nil }
 
     /// How many times the message queued as `id` has been taken, or nil once it is gone.
-    public func transmits(of id: BroadcastID) -> Int? { entries[id]?.transmits }
+    public func transmits(of id: BroadcastID) -> Int? { slotByID[id].map { slots[Int($0)].transmits } }
 
     /// Queues an encoded message, replacing older ones about the same subject; nil if it is longer than
     /// `maxMessageBytes`. When the queue is full, the most transmitted, oldest message is dropped.
@@ -162,8 +170,16 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         lastID += 1
         let id = BroadcastID(rawValue: lastID)
         let entry = Entry(id: id, bytes: bytes, message: message, subject: subject, transmits: 0)
-        entries[id] = entry
-        insertRank(entry.rank)
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[Int(slot)] = entry
+        } else {
+            slot = Int32(slots.count)
+            slots.append(entry)
+        }
+        slotByID[id] = slot
+        insertRank(Rank(transmits: 0, length: bytes.count, id: id, slot: slot))
         if let key = Self.key(of: subject) { idsByKey[key, default: []].insert(id) }
         prune(keeping: maxMessages)
         return id
@@ -183,57 +199,62 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
         return taken
     }
 
-    /// `take`, giving the messages: those queued with their message as they were, the others decoded (an
-    /// undecodable one is left out).
-    public mutating func takeMessages(overhead: Int, limit: Int, clusterSize: Int) -> [(message: Message, length: Int)] {
-        var taken: [(message: Message, length: Int)] = []
+    /// `take`, appending the messages to `messages`: those queued with their message as they were, the others
+    /// decoded (an undecodable one is left out). Returns the bytes taken, overhead included.
+    public mutating func takeMessages(
+        into messages: inout [Message], overhead: Int, limit: Int, clusterSize: Int
+    ) -> Int {
+        var used = 0
         takeEntries(overhead: overhead, limit: limit, clusterSize: clusterSize) { entry in
             if let message = entry.message ?? (try? Message(bytes: entry.bytes)) {
-                taken.append((message, entry.bytes.count))
+                messages.append(message)
+                used += entry.bytes.count + overhead
             }
         }
-        return taken
+        return used
     }
 
     /// Hands each message taken to `use` (in queue order, before its count moves), then updates the queue.
     private mutating func takeEntries(
         overhead: Int, limit: Int, clusterSize: Int, _ use: (borrowing Entry) -> Void
     ) {
-        guard !entries.isEmpty else { return }
+        guard !order.isEmpty else { return }
         let transmitLimit = Self.retransmitLimit(multiplier: retransmitMultiplier, clusterSize: clusterSize)
         // One walk in queue order is memberlist's tier-by-tier search: within a tier, everything before the
         // message it picks was already too long for the space then free, so it is too long for what is left.
         // Transmit counts are raised only after the walk, so nothing is taken twice in one call.
         var used = 0
-        var takenIDs: Set<BroadcastID> = []
-        for rank in order {
+        var taken: [Int] = []  // positions in `order`, increasing
+        for position in order.indices {
             let free = limit - used - overhead
             if free <= 0 { break }
-            guard rank.length <= free, let entry = entries[rank.id] else { continue }
-            used += overhead + rank.length
-            use(entry)
-            takenIDs.insert(rank.id)
+            let length = order[position].length
+            guard length <= free else { continue }
+            used += overhead + length
+            use(slots[Int(order[position].slot)])
+            taken.append(position)
         }
-        guard !takenIDs.isEmpty else { return }
+        guard !taken.isEmpty else { return }
         // The taken move up one tier (or leave): the untaken keep their order, the bumped keep theirs, and one
         // merge of the two restores queue order (a dskit-sized packet takes the whole queue every round).
         var kept: [Rank] = []
         var bumped: [Rank] = []
-        kept.reserveCapacity(order.count - takenIDs.count)
-        for rank in order {
-            guard takenIDs.contains(rank.id) else {
+        kept.reserveCapacity(order.count - taken.count)
+        bumped.reserveCapacity(taken.count)
+        var next = 0
+        for position in order.indices {
+            var rank = order[position]
+            guard next < taken.count, taken[next] == position else {
                 kept.append(rank)
                 continue
             }
+            next += 1
             if rank.transmits + 1 >= transmitLimit {
-                guard let entry = entries.removeValue(forKey: rank.id) else { continue }
-                if let key = Self.key(of: entry.subject) {
-                    idsByKey[key]?.remove(rank.id)
-                    if idsByKey[key]?.isEmpty == true { idsByKey[key] = nil }
-                }
+                release(slot: rank.slot)
             } else {
-                entries[rank.id]?.transmits += 1
-                bumped.append(Rank(transmits: rank.transmits + 1, length: rank.length, id: rank.id))
+                rank.transmits += 1
+                slots[Int(rank.slot)].transmits = rank.transmits
+                bumped.append(rank)
             }
         }
         order = Self.merge(kept, bumped)
@@ -264,25 +285,25 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     /// Keeps the `maxRetain` least transmitted messages, newest first among equals, and drops the rest (memberlist
     /// `Prune`).
     public mutating func prune(keeping maxRetain: Int) {
-        let excess = entries.count - max(0, maxRetain)
+        let excess = order.count - max(0, maxRetain)
         guard excess > 0 else { return }
+        // Victims are the most transmitted, then the oldest, whatever their length (queue order also weighs length).
+        func sentMoreOrOlder(_ a: Rank, _ b: Rank) -> Bool {
+            a.transmits != b.transmits ? a.transmits > b.transmits : a.id < b.id
+        }
         if excess == 1 {
             // The usual case (one message over the cap): one scan for the victim instead of a sort.
-            let victim = entries.values.max {
-                $0.transmits != $1.transmits ? $0.transmits < $1.transmits : $0.id > $1.id
-            }
-            if let victim { remove(victim.id) }
+            if let victim = order.min(by: sentMoreOrOlder) { remove(victim.id) }
             return
         }
-        let mostSentOldestFirst = entries.values.sorted {
-            $0.transmits != $1.transmits ? $0.transmits > $1.transmits : $0.id < $1.id
-        }
-        for entry in mostSentOldestFirst.prefix(excess) { remove(entry.id) }
+        for rank in order.sorted(by: sentMoreOrOlder).prefix(excess) { remove(rank.id) }
     }
 
     /// Drops every message.
     public mutating func reset() {
-        entries = [:]
+        slots = []
+        freeSlots = []
+        slotByID = [:]
         order = []
         idsByKey = [:]
         // lastID keeps counting: an id handed out before the reset must never name a later message.
@@ -300,8 +321,8 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     private func replaced(by subject: BroadcastSubject<Key>) -> [BroadcastID] {
         guard let key = Self.key(of: subject), let ids = idsByKey[key] else { return [] }
         return ids.filter { id in
-            guard let old = entries[id]?.subject else { return false }
-            switch (subject, old) {
+            guard let slot = slotByID[id] else { return false }
+            switch (subject, slots[Int(slot)].subject) {
             case (.key, .key): return true
             case (.covering(_, let content), .covering(_, let oldContent)): return oldContent.isSubset(of: content)
             default: return false
@@ -310,10 +331,20 @@ public struct BroadcastQueue<Key: Hashable & Sendable>: Sendable {
     }
 
     private mutating func remove(_ id: BroadcastID) {
-        guard let entry = entries.removeValue(forKey: id) else { return }
-        removeRank(entry.rank)
+        guard let slot = slotByID[id] else { return }
+        let entry = slots[Int(slot)]
+        removeRank(Rank(transmits: entry.transmits, length: entry.bytes.count, id: id, slot: slot))
+        release(slot: slot)
+    }
+
+    /// Frees an entry's slot and forgets its id and key (its rank is the caller's to drop).
+    private mutating func release(slot: Int32) {
+        let entry = slots[Int(slot)]
+        slots[Int(slot)] = .vacant
+        freeSlots.append(slot)
+        slotByID[entry.id] = nil
         if let key = Self.key(of: entry.subject) {
-            idsByKey[key]?.remove(id)
+            idsByKey[key]?.remove(entry.id)
             if idsByKey[key]?.isEmpty == true { idsByKey[key] = nil }
         }
     }

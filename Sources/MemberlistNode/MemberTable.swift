@@ -132,6 +132,14 @@ public struct MemberTable: Hashable, Sendable {
         members.values.sorted { $0.name < $1.name }.map(\.pushNodeState)
     }
 
+    /// Whether an alive message about another node only repeats what the table holds (no higher incarnation, the
+    /// node not left): `apply` would change nothing. Gossip delivers each alive message about a dozen times, so the
+    /// node answers the repeats with one lookup and no copy of the member.
+    public func isRepeat(_ alive: AliveMessage) -> Bool {
+        guard alive.node != localName, let known = members[alive.node] else { return false }
+        return known.state != .left && alive.incarnation <= known.incarnation
+    }
+
     /// Applies one update; returns what changed (in order) and any refutation to announce.
     public mutating func apply(_ update: MemberUpdate) -> [MemberEvent] {
         switch update {

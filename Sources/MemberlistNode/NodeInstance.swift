@@ -303,11 +303,8 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         let overhead = BroadcastQueue<String>.compoundEntryOverhead
         for target in targets {
             var messages: [Message] = []
-            var used = 0
-            for (message, length) in broadcasts.takeMessages(overhead: overhead, limit: limit, clusterSize: clusterSize) {
-                messages.append(message)
-                used += length + overhead
-            }
+            let used = broadcasts.takeMessages(
+                into: &messages, overhead: overhead, limit: limit, clusterSize: clusterSize)
             let userOverhead = overhead + 1
             if limit - used > userOverhead {
                 for payload in delegate.broadcasts(
@@ -319,12 +316,18 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
             guard !messages.isEmpty else { break }  // nothing queued: nothing for the others either
             // A compound counts its parts in one byte: more than 255 go in further packets (memberlist
             // `makeCompoundMessages`).
-            var rest = messages[...]
-            while !rest.isEmpty {
-                let chunk = rest.prefix(Self.maxCompoundParts)
-                rest = rest.dropFirst(chunk.count)
-                let message = chunk.count == 1 ? chunk[chunk.startIndex] : .compound(Array(chunk))
-                directives.append(send(message, to: target.hostPort, node: target.name))
+            if messages.count == 1 {
+                directives.append(send(messages[0], to: target.hostPort, node: target.name))
+            } else if messages.count <= Self.maxCompoundParts {
+                directives.append(send(.compound(messages), to: target.hostPort, node: target.name))
+            } else {
+                var rest = messages[...]
+                while !rest.isEmpty {
+                    let chunk = rest.prefix(Self.maxCompoundParts)
+                    rest = rest.dropFirst(chunk.count)
+                    let message = chunk.count == 1 ? chunk[chunk.startIndex] : .compound(Array(chunk))
+                    directives.append(send(message, to: target.hostPort, node: target.name))
+                }
             }
         }
         if isLeaving, let id = leaveBroadcast, !broadcasts.contains(id), delegate.pendingBroadcasts == 0 {
@@ -393,6 +396,7 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
             }
             return []
         case .alive(let alive):
+            if table.isRepeat(alive) { return [] }
             return apply(.alive(alive), now: now)
         case .suspect(let suspect):
             return apply(.suspect(suspect), now: now)
@@ -573,13 +577,15 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
         let names = schedule.entries
         guard count > 0, names.count > 1 else { return [] }
         var picked: [Member] = []
-        var seen: Set<String> = []
+        var seen: [Int] = []  // positions already looked at: a handful, so a scan beats hashing names
         var tries = 0
         while picked.count < count, tries < 3 * names.count {
             tries += 1
-            let name = names[Int.random(in: 0..<names.count, using: &generator)].name
-            guard name != table.localName, !seen.contains(name), let member = table.members[name] else { continue }
-            seen.insert(name)
+            let position = Int.random(in: 0..<names.count, using: &generator)
+            guard !seen.contains(position) else { continue }
+            seen.append(position)
+            let name = names[position].name
+            guard name != table.localName, let member = table.members[name] else { continue }
             if eligible(member) { picked.append(member) }
         }
         return picked
@@ -607,6 +613,16 @@ public struct NodeInstance<Delegate: NodeDelegate>: Sendable {
     private func send(_ message: Message, to peer: String, node: String?) -> NodeDirective {
         let protocolMax = node.flatMap { table.members[$0] }.flatMap(protocolMax(of:))
         return .sendPacket(OutgoingPacket(message, to: peer, checksum: (protocolMax ?? 0) >= 5))
+    }
+
+    /// One user message (dskit: a KeyValuePair) sent straight to each of the members named, as a packet of its own
+    /// (memberlist `SendBestEffort`), besides whatever gossip carries; names we do not know, and ourselves, are
+    /// skipped. Returns the sends.
+    public func sendUserMessage(_ payload: [UInt8], to names: [String]) -> [NodeDirective] {
+        names.compactMap { name in
+            guard name != table.localName, let member = table.members[name] else { return nil }
+            return send(.user(payload), to: member.hostPort, node: name)
+        }
     }
 
     /// Something could not be used: counted, kept, reported.

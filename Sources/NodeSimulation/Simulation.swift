@@ -30,9 +30,16 @@ public struct Simulation<Delegate: NodeDelegate> {
         public let address: String
         /// False once killed or after its leave completed.
         public internal(set) var isRunning: Bool
+    }
+
+    /// What the agenda reads for every event, kept apart from `nodes`: reading a field through `nodes[i]` can copy
+    /// the whole node (an instance holds a few dozen references), which cost a fifth of a 1,000-node run.
+    private struct Liveness {
+        /// `Node.isRunning`, mirrored.
+        var isRunning = true
         /// Bumped when the node stops, so events it scheduled before are recognised as stale.
         var epoch: UInt32 = 0
-        /// Pending fires of probe, gossip, push/pull and delegate tick (see `periodicSlot`).
+        /// Pending fires of probe, gossip, push/pull and delegate tick (see `adjustPeriodic`).
         var pendingPeriodic = PeriodicTimerCounts()
     }
 
@@ -75,6 +82,8 @@ public struct Simulation<Delegate: NodeDelegate> {
     private let addresses: [String]
     /// Partition group per node; nodes talk only within their group.
     private var groups: [Int32]
+    /// Per node, aligned with `nodes`.
+    private var liveness: [Liveness]
 
     /// Creates `count` nodes and starts them (none knows another yet: see `join`).
     ///
@@ -110,6 +119,7 @@ public struct Simulation<Delegate: NodeDelegate> {
         self.addresses = nodes.map(\.address)
         self.generator = generator
         self.groups = Array(repeating: 0, count: count)
+        self.liveness = Array(repeating: Liveness(), count: count)
         for (index, node) in nodes.enumerated() {
             indexByAddress[node.address] = Int32(index)
             // The address as the instance announces it (IPv4-mapped) prints the same, but be sure.
@@ -163,24 +173,25 @@ public struct Simulation<Delegate: NodeDelegate> {
 
     /// Node `node` joins the cluster through `seed` (a push/pull with Join set).
     public mutating func join(_ node: Int, via seed: Int, timeout: Duration = .seconds(10)) {
-        guard nodes[node].isRunning else { return }
+        guard liveness[node].isRunning else { return }
         let directives = nodes[node].instance.join(addresses[seed], now: now, timeout: timeout)
         perform(directives, of: node)
     }
 
     /// Node `node` leaves gracefully; it stops once its leave completes.
     public mutating func leave(_ node: Int) {
-        guard nodes[node].isRunning else { return }
+        guard liveness[node].isRunning else { return }
         let directives = nodes[node].instance.leave(now: now)
         perform(directives, of: node)
     }
 
     /// Node `node` stops dead: no more answers, its pending timers dropped.
     public mutating func kill(_ node: Int) {
-        guard nodes[node].isRunning else { return }
+        guard liveness[node].isRunning else { return }
         nodes[node].isRunning = false
-        nodes[node].epoch &+= 1
-        nodes[node].pendingPeriodic = PeriodicTimerCounts()
+        liveness[node].isRunning = false
+        liveness[node].epoch &+= 1
+        liveness[node].pendingPeriodic = PeriodicTimerCounts()
     }
 
     /// Splits the network: nodes talk only to nodes in their own group; nodes in no group form one more group.
@@ -222,8 +233,8 @@ public struct Simulation<Delegate: NodeDelegate> {
     /// Whether every running node holds every node in `members` in `state`.
     public func everyRunningNode(holds members: some Sequence<Int>, in state: NodeState) -> Bool {
         let names = members.map { nodes[$0].instance.configuration.name }
-        return nodes.allSatisfy { node in
-            !node.isRunning || names.allSatisfy { node.instance.table.members[$0]?.state == state }
+        return nodes.indices.allSatisfy { index in
+            !liveness[index].isRunning || names.allSatisfy { nodes[index].instance.table.members[$0]?.state == state }
         }
     }
 
@@ -237,7 +248,7 @@ public struct Simulation<Delegate: NodeDelegate> {
         switch entry.payload {
         case .timer(let node, let epoch, let timer):
             let index = Int(node)
-            guard nodes[index].isRunning, nodes[index].epoch == epoch else {
+            guard liveness[index].isRunning, liveness[index].epoch == epoch else {
                 statistics.timersDropped += 1
                 return
             }
@@ -248,7 +259,7 @@ public struct Simulation<Delegate: NodeDelegate> {
 
         case .packet(let to, let from, let message):
             let index = Int(to)
-            guard nodes[index].isRunning else {
+            guard liveness[index].isRunning else {
                 statistics.packetsToDownNodes += 1
                 return
             }
@@ -263,7 +274,7 @@ public struct Simulation<Delegate: NodeDelegate> {
         case .streamArrival(let to, let from, let epoch, let request):
             let target = Int(to)
             let requester = Int(from)
-            guard nodes[target].isRunning else {
+            guard liveness[target].isRunning else {
                 scheduleStreamFailure(request, of: requester, epoch: epoch, reason: "connection refused",
                                       after: drawLatency())
                 return
@@ -302,14 +313,14 @@ public struct Simulation<Delegate: NodeDelegate> {
 
         case .streamReply(let node, let epoch, let request, let envelope):
             let index = Int(node)
-            guard nodes[index].isRunning, nodes[index].epoch == epoch else { return }
+            guard liveness[index].isRunning, liveness[index].epoch == epoch else { return }
             statistics.streamsAnswered += 1
             let directives = nodes[index].instance.onStreamReply(envelope, for: request, now: now)
             perform(directives, of: index)
 
         case .streamFailure(let node, let epoch, let request, let reason):
             let index = Int(node)
-            guard nodes[index].isRunning, nodes[index].epoch == epoch else { return }
+            guard liveness[index].isRunning, liveness[index].epoch == epoch else { return }
             statistics.streamFailures += 1
             let directives = nodes[index].instance.onStreamFailure(request, reason: reason, now: now)
             perform(directives, of: index)
@@ -324,17 +335,17 @@ public struct Simulation<Delegate: NodeDelegate> {
             case .schedule(let timer, let instant):
                 adjustPeriodic(timer, of: node, by: 1)
                 agenda.push(
-                    .timer(node: Int32(node), epoch: nodes[node].epoch, timer),
+                    .timer(node: Int32(node), epoch: liveness[node].epoch, timer),
                     at: max(nowNanoseconds, nanoseconds(instant)))
             case .exchange(let request):
                 statistics.streamsOpened += 1
                 guard let target = indexByAddress[request.peer] else {
-                    scheduleStreamFailure(request, of: node, epoch: nodes[node].epoch, reason: "no such host",
+                    scheduleStreamFailure(request, of: node, epoch: liveness[node].epoch, reason: "no such host",
                                           after: drawLatency())
                     continue
                 }
                 agenda.push(
-                    .streamArrival(to: target, from: Int32(node), epoch: nodes[node].epoch, request),
+                    .streamArrival(to: target, from: Int32(node), epoch: liveness[node].epoch, request),
                     at: nowNanoseconds + drawLatency())
             case .reply:
                 statistics.repliesOutsideStream += 1
@@ -402,9 +413,9 @@ public struct Simulation<Delegate: NodeDelegate> {
         case .delegateTick: slot = 3
         default: return
         }
-        let pending = nodes[node].pendingPeriodic[slot]
+        let pending = liveness[node].pendingPeriodic[slot]
         if delta > 0 && pending > 0 { statistics.overlappingPeriodicTimers += 1 }
-        nodes[node].pendingPeriodic[slot] = max(0, pending + delta)
+        liveness[node].pendingPeriodic[slot] = max(0, pending + delta)
     }
 
     private func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 {

@@ -43,6 +43,7 @@ struct Diagnosis: Equatable, Sendable {
         case let error as ObserverError: self = .observer(error)
         case let error as NodeSessionError: self = .nodeSession(error)
         case let error as DemoError: self = .demo(error)
+        case let error as ForgetError: self = .forget(error)
         case let error as ObserverEnded: self = Diagnosis(of: error.underlying)
         case let error as TransportMismatch: self = .transportMismatch(error)
         case let error as SeedResolvedToNothing: self = .seedResolvedToNothing(error)
@@ -428,6 +429,30 @@ extension Diagnosis {
                 hint: "check that a member listens there, with the same transport and cluster label")
         case .crashed:
             return Diagnosis(.software, message, hint: bugHint)
+        }
+    }
+
+    static func forget(_ error: ForgetError) -> Diagnosis {
+        let message = error.description
+        switch error {
+        case .instanceNotFound:
+            return Diagnosis(
+                .unhealthy, message,
+                hint: "name instances as ringctl ring -j SEED lists them (the ring's ids, not member names); "
+                    + "--key narrows the search to one ring key")
+        case .healthyActive:
+            return Diagnosis(
+                .usage, message,
+                hint: "stop the instance's process first and forget it once its heartbeat is stale, or add --force "
+                    + "to forget it anyway (it comes back at its next heartbeat); --dry-run shows the plan")
+        case .confirmationRequired:
+            return Diagnosis(
+                .usage, message,
+                hint: "run it on a terminal to confirm, or add --yes (scripts); --dry-run shows the plan only")
+        case .declined:
+            return Diagnosis(.unhealthy, message, hint: "run it again and answer yes, or add --dry-run to see the plan only")
+        case .interruptedAfterSending:
+            return Diagnosis(.interrupted, message, hint: nil)
         }
     }
 

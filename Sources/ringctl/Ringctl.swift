@@ -7,7 +7,7 @@ struct Ringctl: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "ringctl",
-        abstract: "Inspect and debug memberlist gossip clusters and dskit hash rings, without changing them.",
+        abstract: "Inspect and debug memberlist gossip clusters and dskit hash rings; nothing changes unless you ask.",
         discussion: """
             ringctl answers the 3 a.m. questions about a Grafana Pyroscope, Mimir, Loki, Tempo or Cortex \
             cluster (a dskit hash ring in a memberlist KV store) or a plain hashicorp/memberlist cluster: who is \
@@ -27,6 +27,7 @@ struct Ringctl: AsyncParsableCommand {
               ringctl ring --from-file ring.bin    # from /memberlist?downloadKey=KEY
               ringctl decode capture.bin           # a captured dskit packet or stream
               ringctl demo --nodes 3               # a cluster of our own to try it all on
+              ringctl forget -j pyroscope-memberlist:7946 ingester-2   # asks first
 
             Exit status (the same for every command):
               0   ok, and the answer is healthy
@@ -42,7 +43,7 @@ struct Ringctl: AsyncParsableCommand {
               130 interrupted (Ctrl-C, SIGTERM) before there was an answer
             """,
         version: version,
-        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self, Demo.self]
+        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self, Demo.self, Forget.self]
     )
 
     /// argument-parser's main, with ringctl's own shape for usage errors (`ringctl: …` + `hint:`, exit 64) and

@@ -366,3 +366,45 @@ struct DskitKVDelegateTests {
         #expect(b.problemCount == 5)
     }
 }
+
+extension DskitKVDelegateTests {
+    @Test("publish: a forget's tombstone is stored and queued exactly as built; every other key and instance stays")
+    func publishTombstone() throws {
+        var a = Self.node("a", seed: 1)
+        var b = Self.node("b", seed: 2)
+        a.tick(now: Self.at(0))
+        b.tick(now: Self.at(0))
+        Self.gossip(&a, to: &b, now: Self.at(1))
+        let other = KeyValuePair(key: "collectors/distributor", value: [9, 9], codec: CodecID("someCodec"))
+        var forgetter = DskitKVDelegate(lifecycler: nil, anchor: Self.anchor(), seed: 3)
+        forgetter.mergeRemoteState(b.localState(join: false, now: Self.at(2)), join: false, now: Self.at(2))
+        forgetter.mergeRemoteState(KVState(pairs: [other]).fullStateBytes(), join: false, now: Self.at(2))
+        Self.drain(&forgetter)
+        let before = forgetter.store
+        let ring = try #require(forgetter.store[Self.ringKey].flatMap { entry -> RingDescription? in
+            if case .ring(let ring) = entry.value { return ring }
+            return nil
+        })
+        let victim = try #require(ring["a"])
+        let tombstone = ForgetTombstone(
+            key: Self.ringKey, forgetting: [victim], now: Date(timeIntervalSince1970: Double(Self.epoch + 3)))
+
+        let published = forgetter.publish(tombstone.pair, now: Self.at(3))
+        #expect(published)
+        #expect(forgetter.pendingBroadcasts == 1)
+        let sent = forgetter.broadcasts(overhead: 2, limit: 1400, clusterSize: 3)
+        #expect(sent == [tombstone.pair.protobufBytes()])
+
+        let after = try #require(forgetter.store[Self.ringKey])
+        guard case .ring(let stored) = after.value else { throw CancellationError() }
+        #expect(stored["a"] == tombstone.tombstones[0])
+        #expect(stored.instances.filter { $0.id != "a" } == ring.instances.filter { $0.id != "a" })
+        #expect(forgetter.store["collectors/distributor"] == before["collectors/distributor"])
+        #expect(forgetter.store.keys == before.keys)
+        // The same tombstone again changes nothing and queues nothing.
+        Self.drain(&forgetter)
+        let again = forgetter.publish(tombstone.pair, now: Self.at(4))
+        #expect(!again)
+        #expect(forgetter.pendingBroadcasts == 0)
+    }
+}

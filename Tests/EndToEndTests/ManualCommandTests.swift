@@ -10,6 +10,7 @@ struct ManualCommandTests {
 
     static let commands: [[String]] = [
         [], ["members"], ["watch"], ["kv"], ["kv", "list"], ["kv", "get"], ["resolve"], ["ring"], ["lag"], ["decode"],
+        ["forget"],
     ]
 
     @Test("man --warnings renders man/ringctl.1 without a warning (man-db and groff from .ci/apt-packages)")

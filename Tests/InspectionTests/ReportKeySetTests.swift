@@ -318,3 +318,46 @@ struct ReportKeySetTests {
         #expect(ReportJSON.rfc3339(Date(timeIntervalSince1970: Double(UnixTime.goZeroTime))) == "0001-01-01T00:00:00Z")
     }
 }
+
+extension ReportKeySetTests {
+    static let forgetKeys: Set<String> = [
+        "seed", "at", "dry_run", "heartbeat_timeout_seconds", "instances", "already_left", "observer", "sent_at",
+        "members", "warnings", "confirmed",
+    ]
+    static let forgetInstanceKeys: Set<String> = [
+        "key", "id", "address", "state", "zone", "heartbeat", "heartbeat_age_seconds", "healthy", "reason",
+        "tombstone_timestamp",
+    ]
+    static let forgetMemberKeys: Set<String> = ["name", "address", "outcome", "confirmed_at", "instances", "detail"]
+
+    @Test("forget: README's keys, nulls for a dry run's observer and sent_at, every member key even when empty")
+    func forget() throws {
+        let ring = RingDescription(instances: [Self.instance("x", age: 900)])
+        let snapshot = KVSnapshot(
+            seed: "127.0.0.1:7946",
+            state: KVState(pairs: [KeyValuePair(key: "collectors/ring", value: ring.codecValue(), codec: .ringDesc)]))
+        let now = Date(timeIntervalSince1970: Double(Self.now))
+        let plan = try ForgetPlan(snapshot, request: ForgetRequest(ids: ["x"]), now: now)
+        var report = ForgetReport(plan: plan, dryRun: true, now: now)
+        var object = try Self.object(try Self.json(report))
+        #expect(Self.keys(object) == Self.forgetKeys)
+        #expect(object["observer"] is NSNull && object["sent_at"] is NSNull)
+        #expect(Self.keys(try Self.firstObject(object["instances"])) == Self.forgetInstanceKeys)
+
+        report.record(sent: plan.tombstones(from: [:], now: now), at: now, observer: "ringctl-test")
+        report.record(
+            members: [
+                ForgetReport.Member(name: "a", address: "127.0.0.1:1", outcome: .unreachable, detail: "refused"),
+                ForgetReport.Member(name: "b", address: "127.0.0.1:2", outcome: .confirmed, confirmedAt: now),
+            ], leftIngestersTimeout: "5m")
+        object = try Self.object(try Self.json(report))
+        #expect(object["observer"] as? String == "ringctl-test")
+        #expect(object["confirmed"] as? Bool == false)
+        let members = try #require(object["members"] as? [[String: Any]])
+        #expect(members.allSatisfy { Self.keys($0) == Self.forgetMemberKeys })
+        #expect(members.first?["confirmed_at"] is NSNull)
+        let warning = try Self.firstObject(object["warnings"])
+        #expect(Self.keys(warning) == ["kind", "subjects", "message"])
+        #expect(warning["kind"] as? String == "unreachable_member")
+    }
+}

@@ -248,6 +248,82 @@ struct BroadcastQueueTests {
         #expect(later != id && !queue.contains(id))
     }
 
+    /// The rules above as the plainest possible model: a list sorted afresh on every take.
+    struct Reference {
+        struct Item {
+            var id: BroadcastID
+            var tag: UInt8
+            var length: Int
+            var key: String?
+            var transmits = 0
+        }
+        var items: [Item] = []
+
+        mutating func queue(id: BroadcastID, tag: UInt8, length: Int, key: String?) {
+            if let key { items.removeAll { $0.key == key } }
+            items.append(Item(id: id, tag: tag, length: length, key: key))
+        }
+
+        mutating func take(overhead: Int, limit: Int, transmitLimit: Int) -> [UInt8] {
+            let ordered = items.sorted {
+                if $0.transmits != $1.transmits { return $0.transmits < $1.transmits }
+                if $0.length != $1.length { return $0.length > $1.length }
+                return $0.id > $1.id
+            }
+            var used = 0
+            var taken: [BroadcastID] = []
+            var tags: [UInt8] = []
+            for item in ordered {
+                let free = limit - used - overhead
+                if free <= 0 { break }
+                guard item.length <= free else { continue }
+                used += overhead + item.length
+                taken.append(item.id)
+                tags.append(item.tag)
+            }
+            for id in taken {
+                guard let index = items.firstIndex(where: { $0.id == id }) else { continue }
+                items[index].transmits += 1
+                if items[index].transmits >= transmitLimit { items.remove(at: index) }
+            }
+            return tags
+        }
+    }
+
+    @Test("random queues, replacements and takes match a sorted-list model (slots freed and reused)", arguments: 1...8)
+    func matchesReference(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        var queue = Queue()
+        var reference = Reference()
+        var ids: [BroadcastID] = []
+        for step in 0..<400 {
+            if Int.random(in: 0..<3, using: &generator) < 2 {
+                let tag = UInt8(truncatingIfNeeded: step)
+                let length = Int.random(in: 1...40, using: &generator)  // the tag is the first byte
+                let key: String? = Bool.random(using: &generator) ? "key-\(Int.random(in: 0..<12, using: &generator))" : nil
+                let bytes = [UInt8](repeating: tag, count: length)
+                let id = key.map { queue.queue(bytes, key: $0) } ?? queue.queue(bytes, about: .unique)
+                guard let id else {
+                    Issue.record("queueing \(length) bytes failed")
+                    return
+                }
+                ids.append(id)
+                reference.queue(id: id, tag: tag, length: length, key: key)
+            } else {
+                let limit = Int.random(in: 0...120, using: &generator)
+                let clusterSize = Int.random(in: 1...20, using: &generator)
+                let transmitLimit = Queue.retransmitLimit(multiplier: 4, clusterSize: clusterSize)
+                let taken = Self.tags(queue.take(overhead: 2, limit: limit, clusterSize: clusterSize))
+                let expected = reference.take(overhead: 2, limit: limit, transmitLimit: transmitLimit)
+                #expect(taken == expected, "step \(step), limit \(limit)")
+            }
+            #expect(queue.count == reference.items.count, "step \(step)")
+        }
+        for id in ids {
+            #expect(queue.transmits(of: id) == reference.items.first { $0.id == id }?.transmits)
+        }
+    }
+
     @Test("memberlist's compound overheads")
     func overheadConstants() {
         #expect(Queue.compoundEntryOverhead == 2)

@@ -172,9 +172,11 @@ public struct RingLifecycler: Hashable, Sendable {
     ) -> (RingDescription, InstanceDescription, Bool) {
         let view = Self.visible(ring)
         if let found = view[id] { return (view, found, true) }
+        // Missing (forgotten, or the store was reset): dskit's BasicLifecycler.updateInstance writes it back with
+        // its tokens and state, registered now (a shuffle shard may have moved meanwhile; the lookback must see it).
         let readded = InstanceDescription(
             id: id, address: address, heartbeatTimestamp: Self.seconds(now), state: state, tokens: tokens,
-            zone: zone, registeredTimestamp: current?.registeredTimestamp ?? 0)
+            zone: zone, registeredTimestamp: Self.seconds(now))
         return (view, readded, false)
     }
 

@@ -161,6 +161,12 @@ public actor NodeSession<Delegate: NodeDelegate> {
         try body(&instance.delegate)
     }
 
+    /// Sends one user message straight to each member named (not only by gossip), in the background; a send that
+    /// fails is noted as a problem.
+    public func sendUserMessage(_ payload: [UInt8], to names: [String]) {
+        perform(instance.sendUserMessage(payload, to: names))
+    }
+
     /// A demo failure: the node stops at once, as if its process died. No leave, every timer and send stops, the
     /// listeners close (peers' probes meet silence or a refused connection), nothing arriving is answered. The
     /// scope still ends normally; `join` throws from now on.

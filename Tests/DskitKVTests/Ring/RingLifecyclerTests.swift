@@ -129,7 +129,7 @@ struct RingLifecyclerTests {
         #expect(node.current == expected)
     }
 
-    @Test("heartbeat after the store lost the instance writes it back from the lifecycler")
+    @Test("heartbeat after the store lost the instance writes it back from the lifecycler, registered anew")
     func heartbeatReadds() throws {
         var node = Self.lifecycler()
         var random = SplitMix64(seed: 5)
@@ -137,6 +137,8 @@ struct RingLifecyclerTests {
         let beat = node.heartbeat(RingDescription(instances: []), now: Self.now.addingTimeInterval(5))
         var expected = try #require(registered["node-1"])
         expected.heartbeatTimestamp = Self.nowSeconds + 5
+        // dskit's BasicLifecycler.updateInstance: "registering the instance with an updated registration timestamp".
+        expected.registeredTimestamp = Self.nowSeconds + 5
         #expect(beat["node-1"] == expected)
     }
 
@@ -215,5 +217,25 @@ struct RingLifecyclerTests {
         #expect(me.tokens != first.tokens)  // the tombstone kept no tokens to reuse
         #expect(me.registeredTimestamp == Self.nowSeconds + 20)
         #expect(me.heartbeatTimestamp == Self.nowSeconds + 20)
+    }
+
+    @Test("a heartbeat after a forget writes the instance back with its tokens and state, registered now (dskit)")
+    func heartbeatAfterForget() throws {
+        var node = Self.lifecycler()
+        var random = SplitMix64(seed: 31)
+        let stored = try node.register(into: nil, now: Self.now, using: &random)
+        let first = try #require(stored["node-1"])
+        let forgetTime = Self.now.addingTimeInterval(30)
+        let tombstone = ForgetTombstone(key: "ring", forgetting: [first], now: forgetTime).change
+        let forgotten = try #require(RingMerge.store(tombstone, into: stored, localCAS: false, now: forgetTime).value)
+        #expect(forgotten["node-1"]?.state == .left)
+
+        let next = forgetTime.addingTimeInterval(5)
+        let cas = node.heartbeat(forgotten, now: next)
+        let me = try #require(RingMerge.store(cas, into: forgotten, localCAS: true, now: next).value?["node-1"])
+        #expect(me.state == .active)
+        #expect(me.tokens == first.tokens)
+        #expect(me.registeredTimestamp == Self.nowSeconds + 35)
+        #expect(me.heartbeatTimestamp == Self.nowSeconds + 35)
     }
 }
