@@ -48,7 +48,8 @@ let package = Package(
         .target(
             name: "DskitKV",
             dependencies: ["MemberlistWire", "CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Proto/README.md", "Proto/kv.proto", "Proto/ring.proto", "Proto/propagation_tracker.proto"]
+            exclude: ["Proto/README.md", "Proto/kv.proto", "Proto/ring.proto", "Proto/propagation_tracker.proto",
+                      "Proto/partition_ring_desc.proto"]
         ),
 
         // The pure node: member table, SWIM rules, broadcast queue (no sockets, no clocks).

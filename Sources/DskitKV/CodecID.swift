@@ -9,4 +9,6 @@ public struct CodecID: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     public static let ringDesc = CodecID("ringDesc")
     /// snappy(protobuf PropagationDelayTrackerDesc): gossip propagation beacons (kv/memberlist/propagation_tracker_model.go).
     public static let propagationDelayTracker = CodecID("propagationDelayTracker")
+    /// snappy(protobuf PartitionRingDesc): a dskit partition ring (ring/partition_ring_model.go; Mimir's ingest storage).
+    public static let partitionRingDesc = CodecID("partitionRingDesc")
 }

@@ -4,6 +4,8 @@ public enum KVValue: Hashable, Sendable {
     case ring(RingDescription)
     /// codec `propagationDelayTracker`: gossip propagation beacons.
     case propagationBeacons(PropagationBeacons)
+    /// codec `partitionRingDesc`: a partition ring.
+    case partitionRing(PartitionRingDescription)
     /// A codec ringctl does not decode, kept as is.
     case unknown(codec: CodecID, size: Int, bytes: [UInt8])
     /// A known codec whose bytes did not decode; the error says why.
@@ -17,6 +19,8 @@ public enum KVValue: Hashable, Sendable {
                 self = .ring(try RingDescription(codecValue: value))
             case .propagationDelayTracker:
                 self = .propagationBeacons(try PropagationBeacons(codecValue: value))
+            case .partitionRingDesc:
+                self = .partitionRing(try PartitionRingDescription(codecValue: value))
             default:
                 self = .unknown(codec: codec, size: value.count, bytes: value)
             }
@@ -30,6 +34,7 @@ public enum KVValue: Hashable, Sendable {
         switch self {
         case .ring: return .ringDesc
         case .propagationBeacons: return .propagationDelayTracker
+        case .partitionRing: return .partitionRingDesc
         case let .unknown(codec, _, _), let .undecodable(codec, _, _): return codec
         }
     }

@@ -514,8 +514,9 @@ extension Diagnosis {
     static func ringFile(_ error: RingFileError) -> Diagnosis {
         Diagnosis(
             .protocolMismatch, error.description,
-            hint: "save the value with the /memberlist page's download link for a key whose codec is ringDesc (or "
-                + "paste /ring or /memberlist?viewKey=KEY&format=json JSON); for a captured packet or stream use: "
+            hint: "save the value with the /memberlist page's download link for a key whose codec is ringDesc or "
+                + "partitionRingDesc (or paste /ring or /memberlist?viewKey=KEY&format=json JSON); for a captured "
+                + "packet or stream use: "
                 + "ringctl decode FILE")
     }
 

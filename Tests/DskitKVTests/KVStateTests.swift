@@ -99,12 +99,12 @@ struct KVStateTests {
 
     @Test("two keys with different codecs both survive when one value is unknown and one undecodable")
     func mixedKeys() throws {
-        let unknown = KeyValuePair(key: "other", value: [9, 9], codec: CodecID("partitionRingDesc"))
+        let unknown = KeyValuePair(key: "other", value: [9, 9], codec: CodecID("usageTrackerDesc"))
         let broken = KeyValuePair(key: "collectors/ring", value: [0xff, 0xff, 0xff], codec: .ringDesc)
         let state = try KVState(fullState: KVState(pairs: [unknown, broken]).fullStateBytes())
         #expect(state.pairs.map(\.key) == ["other", "collectors/ring"])
-        #expect(state.decodedPairs().map(\.value.codec) == [CodecID("partitionRingDesc"), .ringDesc])
-        #expect(state.pairs[0].decodedValue() == .unknown(codec: CodecID("partitionRingDesc"), size: 2, bytes: [9, 9]))
+        #expect(state.decodedPairs().map(\.value.codec) == [CodecID("usageTrackerDesc"), .ringDesc])
+        #expect(state.pairs[0].decodedValue() == .unknown(codec: CodecID("usageTrackerDesc"), size: 2, bytes: [9, 9]))
         guard case .undecodable(.ringDesc, 3, _) = state.pairs[1].decodedValue() else {
             Issue.record("expected undecodable ring, got \(state.pairs[1].decodedValue())")
             return

@@ -12,9 +12,9 @@ struct KVValueTests {
 
     @Test("an unknown codec is kept raw with its id and size")
     func unknown() {
-        let value = KVValue(codec: CodecID("partitionRingDesc"), value: [1, 2, 3])
-        #expect(value == .unknown(codec: CodecID("partitionRingDesc"), size: 3, bytes: [1, 2, 3]))
-        #expect(value.codec == CodecID("partitionRingDesc"))
+        let value = KVValue(codec: CodecID("usageTrackerDesc"), value: [1, 2, 3])
+        #expect(value == .unknown(codec: CodecID("usageTrackerDesc"), size: 3, bytes: [1, 2, 3]))
+        #expect(value.codec == CodecID("usageTrackerDesc"))
     }
 
     @Test("a known codec with bad bytes is undecodable with the reason, not thrown")

@@ -11,6 +11,7 @@ let fuzzTargets = [
     "FuzzPushPull",
     "FuzzDskitFrames",
     "FuzzKVRing",
+    "FuzzPartitionRing",
 ]
 
 let package = Package(

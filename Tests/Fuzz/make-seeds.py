@@ -161,7 +161,7 @@ def push_pull_user_state(stream):
 # --- seeds ------------------------------------------------------------------------------------------------
 
 seeds = {t: [] for t in ["FuzzMsgpackMessages", "FuzzFraming", "FuzzLZW", "FuzzPushPull", "FuzzDskitFrames",
-                         "FuzzKVRing"]}
+                         "FuzzKVRing", "FuzzPartitionRing"]}
 
 vectors = {name: read_hex(name) for name in [
     "ack-empty-payload", "alive-meta", "compound-ping-alive", "crc-ping", "dead-leave", "encrypt-v0-ping",
@@ -232,6 +232,17 @@ ring_json = [
     b'{"key":"ring","codec":"ringDesc","value":{"ingesters":{"a":{"state":"PENDING","tokens":[3]}}}}',
 ]
 seeds["FuzzKVRing"] += [b"\x07" + j for j in ring_json]
+# Partition rings: [selector][bytes]; even: PartitionRingDesc protobuf, odd: the codec value (snappy). The
+# hand-written vector, a partition with a lock and a DELETED owner, two partitions sharing a token.
+with open(os.path.join(ROOT, "Tests/DskitKVTests/Fixtures/partition-ring/one-partition-one-owner.hex")) as f:
+    partition_vector = bytes.fromhex("".join(l.split("#", 1)[0].strip().replace(" ", "") for l in f))
+locked = b"\x0a\x03\x0a\x01\x07\x10\x03\x18\x05\x20\x02\x28\x01\x30\x06"    # id 2 INACTIVE locked
+partition_ring = (b"\x0a" + bytes([len(locked) + 4]) + b"\x08\x02\x12" + bytes([len(locked)]) + locked
+                  + b"\x12\x0b\x0a\x01b\x12\x06\x08\x02\x10\x02\x18\x09")
+shared = (b"\x0a\x0b\x08\x00\x12\x07\x0a\x01\x05\x10\x02\x18\x01"
+          + b"\x0a\x0b\x08\x01\x12\x07\x0a\x01\x05\x10\x01\x18\x01")
+seeds["FuzzPartitionRing"] += [b"\x00" + partition_vector, b"\x00" + partition_ring, b"\x00" + shared, b"\x00"]
+seeds["FuzzPartitionRing"] += [b"\x01" + bytes([len(partition_vector)]) + b"\x00" + partition_vector]
 
 if os.path.isdir(CORPUS):
     shutil.rmtree(CORPUS)
@@ -260,6 +271,7 @@ memberlist += [bytes([b]) for b in [0xC0, 0xC2, 0xC3, 0xCC, 0xCD, 0xCE, 0xCF, 0x
 memberlist += [b"\x01\x05\x02\x00\x00\x00", b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x7f\x00\x00\x01",
                b"\x00\x01", b"\x01\x00"]
 dskit = [b"\x01", b"\x02", b"\x0f127.0.0.1:17946", b"ringDesc", b"\x1a\x08ringDesc", b"propagationDelayTracker",
+         b"partitionRingDesc", b"\x1a\x11partitionRingDesc", b"collectors/ingester-partitions",
          b"\x0a\x04ring", b"collectors/ring", b"\x01\x01\x06zone-a", b"\x01\x02\x00"]
 protobuf = [b"\x0a", b"\x12", b"\x1a", b"\x20\x01", b"\x28", b"\x10", b"\x18", b"\x32", b"\x3a", b"\x40", b"\x4a",
             b"\x50", b"\x58\x01", b"\x62", b"\xff\xff\xff\xff\x0f", b"\x00\x00\x00"]

@@ -129,6 +129,22 @@ struct ReportKeySetTests {
         let beacon = try Self.firstObject(try Self.object(beaconObject["value"])["beacons"])
         #expect(Self.keys(beacon) == ["id", "published_by", "published_at", "deleted_at"])
 
+        let partitions = KeyValuePair(
+            key: "collectors/ingester-partitions",
+            value: PartitionRingDescription(
+                partitions: [PartitionDescription(id: 3, tokens: [1], state: .active, stateTimestamp: 5)],
+                owners: [PartitionOwner(id: "ingester-3", partition: 3, state: .active, updatedTimestamp: 5)]
+            ).codecValue(), codec: .partitionRingDesc)
+        let partitionObject = try Self.object(try Self.json(KVValueReport(seed: "s", pair: partitions)))
+        #expect(Self.keys(partitionObject) == top)
+        let partitionValue = try Self.object(partitionObject["value"])
+        #expect(Self.keys(try Self.object(try Self.object(partitionValue["partitions"])["3"])) == [
+            "id", "tokens", "state", "stateTimestamp", "stateChangeLocked", "stateChangeLockedTimestamp",
+        ])
+        #expect(Self.keys(try Self.object(try Self.object(partitionValue["owners"])["ingester-3"])) == [
+            "ownedPartition", "state", "updatedTimestamp",
+        ])
+
         let unknown = KeyValuePair(key: "x", value: [9], codec: CodecID("other"))
         let unknownObject = try Self.object(try Self.json(KVValueReport(seed: "s", pair: unknown)))
         #expect(Self.keys(unknownObject) == top)
@@ -163,8 +179,62 @@ struct ReportKeySetTests {
             ]).fullStateBytes())),
             now: Date(timeIntervalSince1970: Double(Self.now)), options: .init())
         let clusterObject = try Self.object(try Self.json(cluster))
-        #expect(Self.keys(clusterObject) == ["seed", "rings"])
+        #expect(Self.keys(clusterObject) == ["seed", "rings", "partition_rings"])
         #expect(Self.keys(try Self.firstObject(clusterObject["rings"])) == Self.ringKeys)
+        #expect((clusterObject["partition_rings"] as? [Any])?.isEmpty == true)
+    }
+
+    static let partitionRingKeys: Set<String> = [
+        "key", "type", "at", "stuck_after_seconds", "check_passed", "states", "partitions", "owners", "warnings",
+    ]
+    static let partitionKeys: Set<String> = [
+        "id", "state", "state_changed", "state_age_seconds", "state_change_locked", "state_change_locked_updated",
+        "tokens", "ownership_percent", "owners", "other_owners", "fails_check",
+    ]
+    static let partitionOwnerKeys: Set<String> = [
+        "id", "partition", "state", "updated", "updated_age_seconds", "partition_state", "fails_check",
+    ]
+
+    @Test("partition ring: the documented object; every partition and owner key always there, token_list with --tokens")
+    func partitionRing() throws {
+        let ring = PartitionRingDescription(
+            partitions: [
+                PartitionDescription(id: 0, tokens: [5, 9], state: .active, stateTimestamp: Self.now - 60),
+                PartitionDescription(id: 1, tokens: [9], state: .pending, stateTimestamp: 0, stateChangeLocked: true,
+                                     stateChangeLockedTimestamp: Self.now - 5),
+            ],
+            owners: [
+                PartitionOwner(id: "a", partition: 0, state: .active, updatedTimestamp: Self.now - 60),
+                PartitionOwner(id: "b", partition: 4, state: .unknown, updatedTimestamp: 0),
+            ])
+        let now = Date(timeIntervalSince1970: Double(Self.now))
+        let object = try Self.object(try Self.json(PartitionRingReport(key: "collectors/ingester-partitions", ring: ring, now: now)))
+        #expect(Self.keys(object) == Self.partitionRingKeys)
+        #expect(object["type"] as? String == "partition_ring")
+        let partitions = try #require(object["partitions"] as? [[String: Any]])
+        for partition in partitions { #expect(Self.keys(partition) == Self.partitionKeys) }
+        #expect(partitions[1]["state_changed"] is NSNull && partitions[0]["state_change_locked_updated"] is NSNull)
+        let owners = try #require(object["owners"] as? [[String: Any]])
+        for owner in owners { #expect(Self.keys(owner) == Self.partitionOwnerKeys) }
+        #expect(owners[1]["partition_state"] is NSNull && owners[1]["updated"] is NSNull)
+        let warnings = try #require(object["warnings"] as? [[String: Any]])
+        #expect(Self.keys(try #require(warnings.first)) == ["kind", "partitions", "owners", "message", "token", "fails_check"])
+        for warning in warnings.dropFirst() {
+            #expect(Self.keys(warning) == ["kind", "partitions", "owners", "message", "fails_check"])
+        }
+
+        let tokens = PartitionRingReport(key: "k", ring: ring, now: now, options: .init(includeTokens: true))
+        let tokenPartition = try Self.firstObject(try Self.object(try Self.json(tokens))["partitions"])
+        #expect(Self.keys(tokenPartition) == Self.partitionKeys.union(["token_list"]))
+
+        let cluster = try ClusterRingsReport(
+            KVSnapshot(Self.peek([], userState: KVState(pairs: [
+                KeyValuePair(key: "collectors/ingester-partitions", value: ring.codecValue(), codec: .partitionRingDesc),
+            ]).fullStateBytes())),
+            now: now, options: .init())
+        let clusterObject = try Self.object(try Self.json(cluster))
+        #expect((clusterObject["rings"] as? [Any])?.isEmpty == true)
+        #expect(Self.keys(try Self.firstObject(clusterObject["partition_rings"])) == Self.partitionRingKeys)
     }
 
     @Test("ring warnings: kind, instances and message always; token, state, heartbeat_age_seconds, newest_heartbeat where they apply")

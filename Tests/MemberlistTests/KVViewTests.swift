@@ -34,6 +34,30 @@ struct KVViewTests {
         #expect(try RingDescription(pair: try #require(view.pairs["collectors/ring"])).instances[1].heartbeatTimestamp == 20)
     }
 
+    @Test("a partition ring broadcast holding one change merges by dskit's rules: the rest of the ring stays")
+    func partitionRingMerge() throws {
+        func pair(_ partitions: [PartitionDescription], _ owners: [PartitionOwner] = []) -> KeyValuePair {
+            KeyValuePair(
+                key: "collectors/ingester-partitions",
+                value: PartitionRingDescription(partitions: partitions, owners: owners).codecValue(),
+                codec: .partitionRingDesc, updateTimeMillis: 1)
+        }
+        var view = KVView()
+        view.merge(pair(
+            [0, 1].map { PartitionDescription(id: $0, tokens: [UInt32($0) + 1], state: .active, stateTimestamp: 10) },
+            [PartitionOwner(id: "ingester-0", partition: 0, state: .active, updatedTimestamp: 10)]))
+        // dskit gossips only what changed: partition 1 going INACTIVE, then the owner's deletion.
+        let inactive = view.merge(pair([PartitionDescription(id: 1, tokens: [], state: .inactive, stateTimestamp: 20)]))
+        let deleted = view.merge(pair([], [PartitionOwner(id: "ingester-0", partition: 0, state: .deleted, updatedTimestamp: 20)]))
+        #expect(inactive != nil && deleted != nil)
+        let ring = try PartitionRingDescription(pair: try #require(view.pairs["collectors/ingester-partitions"]))
+        #expect(ring.partitions.map(\.state) == [.active, .inactive])
+        #expect(ring.partitions.map(\.tokens) == [[1], [2]])  // tokens never merge
+        #expect(ring.owners.map(\.state) == [.deleted])
+        // An older state changes nothing and reports nothing.
+        #expect(view.merge(pair([PartitionDescription(id: 1, tokens: [], state: .active, stateTimestamp: 15)])) == nil)
+    }
+
     @Test("other codecs are replaced; the same pair twice reports once")
     func replace() {
         var view = KVView()

@@ -13,6 +13,10 @@ import Foundation
 //   an absent field is its zero value: `state` is the enum number and absent when ACTIVE (0), times are Unix
 //   seconds, `versions` keys are decimal strings. Nothing is lost.
 // - `ringctl kv get KEY` output: {"key", "codec", "value": {"ingesters": ...}} with `state` by name.
+// - a partition ring (codec partitionRingDesc) in the viewKey form, Go's encoding/json of the gogo-protobuf
+//   PartitionRingDesc: {"partitions": {"ID": {id, tokens, state, stateTimestamp, stateChangeLocked,
+//   stateChangeLockedTimestamp}}, "owners": {ID: {ownedPartition, state, updatedTimestamp}}}, every field omitempty,
+//   states as enum numbers; or in `kv get` output, the same names with states by name. Nothing is lost.
 // Every field is optional and type-checked; a wrong type fails with its path, never a trap.
 
 /// A ring read from JSON, with what the JSON form did not carry.
@@ -27,8 +31,10 @@ public struct RingJSON: Hashable, Sendable {
         case kvGet = "ringctl kv get JSON"
     }
 
-    /// The ring.
+    /// The ring (empty when the JSON held a partition ring).
     public var ring: RingDescription
+    /// The partition ring, when the JSON held one instead of a ring.
+    public var partitionRing: PartitionRingDescription?
     /// The form recognised.
     public var form: Form
     /// The KV key, when the JSON names it (only `kv get` output does).
@@ -43,9 +49,10 @@ public struct RingJSON: Hashable, Sendable {
 
     init(
         ring: RingDescription, form: Form, key: String?, savedAt: Double?, stateReplaced: [String] = [],
-        missingFields: [String] = []
+        missingFields: [String] = [], partitionRing: PartitionRingDescription? = nil
     ) {
         self.ring = ring
+        self.partitionRing = partitionRing
         self.form = form
         self.key = key
         self.savedAt = savedAt
@@ -135,7 +142,8 @@ public enum RingJSONError: Error, Hashable, CustomStringConvertible {
             return "starts like JSON but does not parse (\(reason))"
         case .unknownShape(let keys):
             return "is JSON but not a ring: ringctl reads dskit's /ring page JSON (\"shards\"), "
-                + "/memberlist?viewKey=KEY&format=json (\"ingesters\") and `ringctl kv get` output (\"value\"); "
+                + "/memberlist?viewKey=KEY&format=json (\"ingesters\", or \"partitions\" for a partition ring) and "
+                + "`ringctl kv get` output (\"value\"); "
                 + "this object has " + (keys.isEmpty ? "no keys" : "keys " + keys.sorted().joined(separator: ", "))
         case .wrongField(let path, let reason):
             return "is ring JSON with a bad field at \(path.isEmpty ? "the top level" : path): \(reason)"
@@ -169,10 +177,20 @@ private struct Document: Decodable {
         } else if container.contains(AnyKey("ingesters")) {
             let desc = try DescJSON(from: decoder)
             ring = RingJSON(ring: desc.ring, form: .viewKey, key: nil, savedAt: nil)
+        } else if container.contains(AnyKey("partitions")) || container.contains(AnyKey("owners")) {
+            let desc = try PartitionDescJSON(from: decoder)
+            ring = RingJSON(ring: RingDescription(instances: []), form: .viewKey, key: nil, savedAt: nil,
+                            partitionRing: desc.ring)
         } else if container.contains(AnyKey("value")), container.contains(AnyKey("codec")) {
             let key = try container.decodeIfPresent(String.self, forKey: AnyKey("key"))
-            let desc = try container.decode(DescJSON.self, forKey: AnyKey("value"))
-            ring = RingJSON(ring: desc.ring, form: .kvGet, key: key, savedAt: nil)
+            if try container.decodeIfPresent(String.self, forKey: AnyKey("codec")) == CodecID.partitionRingDesc.rawValue {
+                let desc = try container.decode(PartitionDescJSON.self, forKey: AnyKey("value"))
+                ring = RingJSON(ring: RingDescription(instances: []), form: .kvGet, key: key, savedAt: nil,
+                                partitionRing: desc.ring)
+            } else {
+                let desc = try container.decode(DescJSON.self, forKey: AnyKey("value"))
+                ring = RingJSON(ring: desc.ring, form: .kvGet, key: key, savedAt: nil)
+            }
         } else {
             throw RingJSONError.unknownShape(keys: container.allKeys.map(\.stringValue))
         }
@@ -279,6 +297,79 @@ private struct Shard: Decodable {
 
 extension RingJSON {
     fileprivate static func renderPath(_ path: [AnyKey]) -> String { render(path) }
+}
+
+/// PartitionRingDesc as Go's encoding/json writes it (and `kv get`, with states by name).
+private struct PartitionDescJSON: Decodable {
+    var ring: PartitionRingDescription
+
+    enum CodingKeys: String, CodingKey { case partitions, owners }
+
+    struct Partition: Decodable {
+        var id: Int32?
+        var tokens: [UInt32]?
+        var state: EnumJSON<PartitionStateNames>?
+        var stateTimestamp: Int64?
+        var stateChangeLocked: Bool?
+        var stateChangeLockedTimestamp: Int64?
+    }
+
+    struct Owner: Decodable {
+        var ownedPartition: Int32?
+        var state: EnumJSON<OwnerStateNames>?
+        var updatedTimestamp: Int64?
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let partitions = try container.decodeIfPresent([String: Partition].self, forKey: .partitions) ?? [:]
+        let owners = try container.decodeIfPresent([String: Owner].self, forKey: .owners) ?? [:]
+        var parsed: [PartitionDescription] = []
+        for (key, partition) in partitions {
+            guard let id = Int32(key) else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: container.codingPath + [CodingKeys.partitions],
+                    debugDescription: "key \"\(key.prefix(40))\" is not a partition id (a 32-bit integer)"))
+            }
+            parsed.append(PartitionDescription(
+                id: id, tokens: partition.tokens ?? [], state: PartitionState(rawValue: partition.state?.rawValue ?? 0),
+                stateTimestamp: partition.stateTimestamp ?? 0, stateChangeLocked: partition.stateChangeLocked ?? false,
+                stateChangeLockedTimestamp: partition.stateChangeLockedTimestamp ?? 0, recordedID: partition.id ?? id))
+        }
+        ring = PartitionRingDescription(partitions: parsed, owners: owners.map { id, owner in
+            PartitionOwner(id: id, partition: owner.ownedPartition ?? 0, state: OwnerState(rawValue: owner.state?.rawValue ?? 0),
+                           updatedTimestamp: owner.updatedTimestamp ?? 0)
+        })
+    }
+}
+
+/// The names an enum's numbers go by, in order from 0.
+private protocol EnumNames { static var names: [String] { get } }
+
+private enum PartitionStateNames: EnumNames {
+    static let names = (0...4).map { PartitionState(rawValue: $0).name }
+}
+
+private enum OwnerStateNames: EnumNames {
+    static let names = (0...2).map { OwnerState(rawValue: $0).name }
+}
+
+/// The enum number (Go's encoding/json of a gogo enum) or its name (`ringctl kv get`).
+private struct EnumJSON<Names: EnumNames>: Decodable {
+    var rawValue: Int
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int32.self) {
+            rawValue = Int(number)
+        } else if let name = try? container.decode(String.self), let index = Names.names.firstIndex(of: name) {
+            rawValue = index
+        } else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: container.codingPath,
+                debugDescription: "not a state (0 to \(Names.names.count - 1), or \(Names.names.joined(separator: ", ")))"))
+        }
+    }
 }
 
 /// ring.Desc as Go's encoding/json writes it (and `kv get`, with states by name).

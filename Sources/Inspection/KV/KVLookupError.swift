@@ -26,9 +26,9 @@ public enum KVLookupError: Error, Sendable, CustomStringConvertible {
         case let .keyDeleted(key, seed):
             return "KV key \"\(key)\" is deleted on \(seed) (a tombstone, kept until dskit drops it)"
         case let .notARing(key, codec, seed, rings):
-            return "KV key \"\(key)\" on \(seed) has codec \"\(codec)\", not ringDesc; ring keys: \(Self.list(rings))"
+            return "KV key \"\(key)\" on \(seed) has codec \"\(codec)\", not ringDesc or partitionRingDesc; ring keys: \(Self.list(rings))"
         case let .noRingKey(seed, present):
-            return "\(seed) holds no ring (no KV key with codec ringDesc); keys present: \(Self.list(present))"
+            return "\(seed) holds no ring (no KV key with codec ringDesc) and no partition ring (partitionRingDesc); keys present: \(Self.list(present))"
         case let .ringUndecodable(key, seed, underlying):
             return "the ring under KV key \"\(key)\" on \(seed) does not decode: \(underlying)"
         case let .valueUndecodable(key, codec, seed, underlying):

@@ -37,23 +37,66 @@ public struct KVSnapshot: Sendable {
         return pair
     }
 
+    /// Keys whose codec is partitionRingDesc and that are not deleted, sorted: the partition rings (Mimir's ingest
+    /// storage keeps one under "collectors/ingester-partitions").
+    public var partitionRingKeys: [String] {
+        state.pairs.filter { $0.codec == .partitionRingDesc && !$0.deleted }.map(\.key).sorted()
+    }
+
     /// The rings under `keys`, in that order, or under every ring key when `keys` is empty.
     public func rings(keys: [String] = []) throws(KVLookupError) -> [(key: String, ring: RingDescription)] {
         let wanted = keys.isEmpty ? ringKeys : keys
         if keys.isEmpty && wanted.isEmpty { throw .noRingKey(seed: seed, present: keyList) }
         var rings: [(key: String, ring: RingDescription)] = []
         for key in wanted {
-            let pair = try pair(key)
-            guard !pair.deleted else { throw .keyDeleted(key: key, seed: seed) }
+            let pair = try livePair(key)
             guard pair.codec == .ringDesc else {
                 throw .notARing(key: key, codec: pair.codec, seed: seed, rings: ringKeys)
             }
-            do {
-                rings.append((key, try RingDescription(codecValue: pair.value)))
-            } catch {
-                throw .ringUndecodable(key: key, seed: seed, underlying: error)
-            }
+            rings.append((key, try ring(pair)))
         }
         return rings
+    }
+
+    /// The rings and partition rings under `keys` (each by its codec), in that order, or every one of either kind
+    /// when `keys` is empty: what `ringctl ring` shows.
+    public func allRings(keys: [String] = []) throws(KVLookupError) -> (
+        rings: [(key: String, ring: RingDescription)], partitionRings: [(key: String, ring: PartitionRingDescription)]
+    ) {
+        let wanted = keys.isEmpty ? (ringKeys + partitionRingKeys).sorted() : keys
+        if wanted.isEmpty { throw .noRingKey(seed: seed, present: keyList) }
+        var rings: [(key: String, ring: RingDescription)] = []
+        var partitionRings: [(key: String, ring: PartitionRingDescription)] = []
+        for key in wanted {
+            let pair = try livePair(key)
+            switch pair.codec {
+            case .ringDesc:
+                rings.append((key, try ring(pair)))
+            case .partitionRingDesc:
+                do {
+                    partitionRings.append((key, try PartitionRingDescription(codecValue: pair.value)))
+                } catch {
+                    throw .ringUndecodable(key: key, seed: seed, underlying: error)
+                }
+            default:
+                throw .notARing(key: key, codec: pair.codec, seed: seed, rings: (ringKeys + partitionRingKeys).sorted())
+            }
+        }
+        return (rings, partitionRings)
+    }
+
+    /// The pair under `key`, which must not be a tombstone.
+    private func livePair(_ key: String) throws(KVLookupError) -> KeyValuePair {
+        let pair = try pair(key)
+        guard !pair.deleted else { throw .keyDeleted(key: key, seed: seed) }
+        return pair
+    }
+
+    private func ring(_ pair: KeyValuePair) throws(KVLookupError) -> RingDescription {
+        do {
+            return try RingDescription(codecValue: pair.value)
+        } catch {
+            throw .ringUndecodable(key: pair.key, seed: seed, underlying: error)
+        }
     }
 }

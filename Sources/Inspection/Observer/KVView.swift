@@ -2,7 +2,8 @@ import DskitKV
 
 /// The observer's local copy of the dskit KV store: full states from push/pulls, and broadcast updates merged in
 /// (never written back: ringctl sends no KV messages). Ring values (codec ringDesc) merge instance by instance,
-/// newer heartbeat wins, as a broadcast carries only the instances that changed; other values are replaced.
+/// newer heartbeat wins, as a broadcast carries only the instances that changed; partition rings (codec
+/// partitionRingDesc) by dskit's partition ring merge, for the same reason; other values are replaced.
 public struct KVView: Hashable, Sendable {
     /// The pairs by key.
     public private(set) var pairs: [String: KeyValuePair] = [:]
@@ -35,6 +36,12 @@ public struct KVView: Hashable, Sendable {
             merged.value = ring.codecValue()
             merged.updateTimeMillis = max(existing.updateTimeMillis, incoming.updateTimeMillis)
             if ring == old { return nil }
+        } else if incoming.codec == .partitionRingDesc, existing.codec == .partitionRingDesc,
+            var ring = try? PartitionRingDescription(pair: existing), let new = try? PartitionRingDescription(pair: incoming)
+        {
+            guard ring.merge(new) != nil else { return nil }
+            merged.value = ring.codecValue()
+            merged.updateTimeMillis = max(existing.updateTimeMillis, incoming.updateTimeMillis)
         } else if existing == incoming {
             return nil
         }

@@ -2,23 +2,36 @@ import DskitKV
 import Foundation
 
 /// `ringctl ring` read from a cluster: the seed that answered and one `RingReport` per ring key, in the order
-/// asked (sorted by key when every ring is shown). Each element has exactly the shape `ring --from-file` prints.
+/// asked (sorted by key when every ring is shown), and one `PartitionRingReport` per partition ring key. Each
+/// element has exactly the shape `ring --from-file` prints for such a value.
 public struct ClusterRingsReport: Codable, Hashable, Sendable {
     /// The peer whose KV store this is.
     public var seed: String
-    /// One report per ring key.
+    /// One report per ring key (codec ringDesc).
     public var rings: [RingReport]
+    /// One report per partition ring key (codec partitionRingDesc).
+    public var partitionRings: [PartitionRingReport]
 
-    /// The reports for `keys` (every ringDesc key when empty) as judged at `now`.
+    enum CodingKeys: String, CodingKey {
+        case seed, rings
+        case partitionRings = "partition_rings"
+    }
+
+    /// The reports for `keys` (every ringDesc and partitionRingDesc key when empty) as judged at `now`.
     public init(_ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options) throws {
         self.seed = snapshot.seed
-        self.rings = try snapshot.rings(keys: keys).map { key, ring in
+        let found = try snapshot.allRings(keys: keys)
+        self.rings = try found.rings.map { key, ring in
             try RingReport(key: key, ring: ring, now: now, options: options)
+        }
+        self.partitionRings = found.partitionRings.map { key, ring in
+            PartitionRingReport(key: key, ring: ring, now: now, options: options)
         }
     }
 
-    /// Whether every ring passes `--check` (no heartbeat-unhealthy instance but LEFT tombstones, none stuck).
+    /// Whether every ring passes `--check` (no heartbeat-unhealthy instance but LEFT tombstones, none stuck) and
+    /// every partition ring does too (see PartitionRingCheck).
     public var checkPassed: Bool {
-        rings.allSatisfy(\.checkPassed)
+        rings.allSatisfy(\.checkPassed) && partitionRings.allSatisfy(\.checkPassed)
     }
 }

@@ -73,6 +73,8 @@ public struct DecodedItem: Encodable, Sendable {
     public var children: [DecodedItem] = []
     /// For a ring value decoded on its own: the ring report `ringctl ring --from-file` prints (JSON only).
     public var report: RingReport?
+    /// For a partition ring value decoded on its own: its report (JSON only, under "report" too).
+    public var partitionRingReport: PartitionRingReport?
 
     /// An item of `kind` with its fields and children.
     public init(_ kind: String, _ fields: [(String, DecodedField)] = [], children: [DecodedItem] = []) {
@@ -91,7 +93,11 @@ public struct DecodedItem: Encodable, Sendable {
         try container.encode(kind, forKey: .kind)
         try container.encode(Dictionary(fields, uniquingKeysWith: { first, _ in first }), forKey: .fields)
         try container.encode(children, forKey: .children)
-        try container.encodeIfPresent(report, forKey: .report)
+        if let partitionRingReport {
+            try container.encode(partitionRingReport, forKey: .report)
+        } else {
+            try container.encodeIfPresent(report, forKey: .report)
+        }
     }
 
     /// The item and its children as indented lines, two spaces a level.
@@ -238,6 +244,25 @@ public enum DecodedItems {
                 ])
             }
             return (.string(Plural.count(beacons.beacons.count, "propagation beacon")), children)
+        case .partitionRing(let ring):
+            let partitions = ring.partitions.map { partition in
+                DecodedItem("partition", [
+                    ("id", .int(partition.id)), ("state", .string(partition.state.name)),
+                    ("state-changed", partition.stateTimestamp == 0 ? .none("never")
+                        : .string(rfc3339(Date(timeIntervalSince1970: Double(partition.stateTimestamp))))),
+                    ("locked", .bool(partition.stateChangeLocked)), ("tokens", .int(partition.tokens.count)),
+                ])
+            }
+            let owners = ring.owners.map { owner in
+                DecodedItem("owner", [
+                    ("id", .quoted(owner.id)), ("partition", .int(owner.partition)), ("state", .string(owner.state.name)),
+                    ("updated", owner.updatedTimestamp == 0 ? .none("never")
+                        : .string(rfc3339(Date(timeIntervalSince1970: Double(owner.updatedTimestamp))))),
+                ])
+            }
+            let summary = "partition ring of " + Plural.count(ring.partitions.count, "partition") + ", "
+                + Plural.count(ring.owners.count, "owner")
+            return (.string(summary), partitions + owners)
         case .unknown:
             return (.string("unknown codec, kept raw"), [])
         case .undecodable(_, _, let error):

@@ -9,12 +9,51 @@ public struct KVValueReport: Encodable, Sendable {
     public enum Value: Encodable, Sendable {
         case ring(RingValue)
         case propagationBeacons(BeaconsValue)
+        case partitionRing(PartitionRingValue)
 
         public func encode(to encoder: any Encoder) throws {
             switch self {
             case .ring(let ring): try ring.encode(to: encoder)
             case .propagationBeacons(let beacons): try beacons.encode(to: encoder)
+            case .partitionRing(let ring): try ring.encode(to: encoder)
             }
+        }
+    }
+
+    /// partition_ring_desc.proto `PartitionRingDesc`, every field under its proto name; states by ringctl's names.
+    public struct PartitionRingValue: Encodable, Sendable {
+        /// `PartitionDesc`.
+        public struct Partition: Encodable, Sendable {
+            var id: Int32
+            var tokens: [UInt32]
+            var state: String
+            var stateTimestamp: Int64
+            var stateChangeLocked: Bool
+            var stateChangeLockedTimestamp: Int64
+        }
+
+        /// `OwnerDesc`.
+        public struct Owner: Encodable, Sendable {
+            var ownedPartition: Int32
+            var state: String
+            var updatedTimestamp: Int64
+        }
+
+        /// By partition id (a JSON object's keys are strings, as Go's encoding/json writes an int32 map key).
+        var partitions: [String: Partition]
+        var owners: [String: Owner]
+
+        init(_ ring: PartitionRingDescription) {
+            partitions = Dictionary(ring.partitions.map { partition in
+                (String(partition.id), Partition(
+                    id: partition.recordedID, tokens: partition.tokens, state: partition.state.name,
+                    stateTimestamp: partition.stateTimestamp, stateChangeLocked: partition.stateChangeLocked,
+                    stateChangeLockedTimestamp: partition.stateChangeLockedTimestamp))
+            }, uniquingKeysWith: { first, _ in first })
+            owners = Dictionary(ring.owners.map { owner in
+                (owner.id, Owner(ownedPartition: owner.partition, state: owner.state.name,
+                                 updatedTimestamp: owner.updatedTimestamp))
+            }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -115,6 +154,8 @@ public struct KVValueReport: Encodable, Sendable {
                 BeaconsValue.Beacon(id: $0.id, publishedBy: $0.publishedBy, publishedAt: $0.publishedAtMillis,
                                     deletedAt: $0.deletedAtMillis)
             }))
+        case .partitionRing(let ring):
+            value = .partitionRing(PartitionRingValue(ring))
         case .unknown:
             value = nil
         case .undecodable(let codec, _, let error):

@@ -16,10 +16,12 @@ struct Decode: AsyncParsableCommand {
               06/09... a stream reply (the listening side: no marker, no label)
               other    a memberlist UDP packet (label, encryption, CRC, message)
             and, failing those, the dskit KV bytes people save: a KV value as /memberlist?downloadKey=KEY or \
-            `ringctl kv get KEY --raw` saves it (a ring: snappy protobuf ring.Desc; propagation beacons), or a \
+            `ringctl kv get KEY --raw` saves it (a ring: snappy protobuf ring.Desc; a partition ring: \
+            PartitionRingDesc; propagation beacons), or a \
             KV full state (the push/pull user state: [u32 length][KeyValuePair]...). Every layer is shown: \
             label, encryption, compression, CRC, each memberlist message with its fields, each KV pair with \
-            its decoded value (rings instance by instance, propagation beacons). For a ring value, `ringctl \
+            its decoded value (rings instance by instance, partition rings partition by partition and owner by \
+            owner, propagation beacons). For a ring or partition ring value, `ringctl \
             ring --from-file FILE` gives the ring report (health, ownership, warnings); `decode -o json` \
             carries that report too, under "report". When nothing fits, each attempt's reason is one line.
 
@@ -108,10 +110,17 @@ struct Decode: AsyncParsableCommand {
                 return .ok
             }
             var items = decoded.items
-            if decoded.isRingValue, case .ring(let ring) = decoded.pairs.first?.decodedValue(), !items.isEmpty {
-                var report = try RingReport(ring: ring, now: Date())
-                report.suggestAt()
-                items[0].report = report
+            if decoded.isRingValue, !items.isEmpty {
+                switch decoded.pairs.first?.decodedValue() {
+                case .ring(let ring):
+                    var report = try RingReport(ring: ring, now: Date())
+                    report.suggestAt()
+                    items[0].report = report
+                case .partitionRing(let ring):
+                    items[0].partitionRingReport = PartitionRingReport(key: "", ring: ring, now: Date())
+                default:
+                    break
+                }
             }
             switch output {
             case .json: print(try JSONOutput.render(items))
@@ -119,8 +128,11 @@ struct Decode: AsyncParsableCommand {
             }
             if decoded.isRingValue {
                 let name = file == "-" ? "-" : file
+                let what = decoded.pairs.first?.codec == .partitionRingDesc
+                    ? "a dskit partition ring value (snappy protobuf PartitionRingDesc"
+                    : "a dskit ring value (snappy protobuf ring.Desc"
                 FileHandle.standardError.write(Data((
-                    "ringctl: note: this is a dskit ring value (snappy protobuf ring.Desc, what /memberlist?downloadKey= "
+                    "ringctl: note: this is \(what), what /memberlist?downloadKey= "
                         + "saves); for its health, ownership and warnings: ringctl ring --from-file \(name)\n").utf8))
             }
             return .ok
@@ -136,7 +148,7 @@ enum CaptureKind: String, ExpressibleByArgument, CaseIterable {
 struct DecodedCapture {
     var items: [DecodedItem]
     var pairs: [KeyValuePair]
-    /// The bytes were one ring value (not a capture): `pairs` holds it, under no key.
+    /// The bytes were one ring or partition ring value (not a capture): `pairs` holds it, under no key.
     var isRingValue = false
 }
 
@@ -183,10 +195,12 @@ struct CaptureDecoder {
     }
 
     static let stateForm = "a KV full state ([u32 length][KeyValuePair]...)"
-    static let valueForm = "a KV value (ringDesc: snappy protobuf ring.Desc, or propagation beacons)"
+    static let valueForm = "a KV value (ringDesc: snappy protobuf ring.Desc, partitionRingDesc, or propagation beacons)"
 
     /// A KV value saved on its own (/memberlist?downloadKey=KEY, `kv get KEY --raw`): which codec is told by
-    /// trying them, ring first (a value does not carry its codec id; the KV pair around it did).
+    /// trying them, ring first, then partition ring, then beacons (a value does not carry its codec id; the KV pair
+    /// around it did). Each shares protobuf field 1 with the others, but with other wire types, so bytes of one
+    /// fail as another, except for values that hold nothing: those only count as the ring they first decode as.
     private func value(_ bytes: [UInt8]) throws -> DecodedCapture {
         let ringError: DskitKVError
         do throws(DskitKVError) {
@@ -203,6 +217,15 @@ struct CaptureDecoder {
             return DecodedCapture(items: [item], pairs: [pair], isRingValue: true)
         } catch {
             ringError = error
+        }
+        if let ring = try? PartitionRingDescription(codecValue: bytes), !ring.isEmpty {
+            let pair = KeyValuePair(key: "", value: bytes, codec: .partitionRingDesc)
+            let (summary, children) = DecodedItems.kvValue(.partitionRing(ring))
+            let item = DecodedItem("kv-value", [
+                ("codec", .string(CodecID.partitionRingDesc.rawValue)), ("value-bytes", .int(bytes.count)),
+                ("value", summary),
+            ], children: children)
+            return DecodedCapture(items: [item], pairs: [pair], isRingValue: true)
         }
         if let beacons = try? PropagationBeacons(codecValue: bytes), !beacons.beacons.isEmpty {
             let (summary, children) = DecodedItems.kvValue(.propagationBeacons(beacons))

@@ -97,6 +97,10 @@ struct KVGet: AsyncParsableCommand {
                                         registered_timestamp, id, read_only_updated_timestamp, read_only,
                                         versions}}}   (ring.proto's field names; times in Unix seconds)
               propagationDelayTracker  {"beacons": [{id, published_by, published_at, deleted_at}]}  (ms)
+              partitionRingDesc        {"partitions": {ID: {id, tokens, state, stateTimestamp,
+                                        stateChangeLocked, stateChangeLockedTimestamp}}, "owners": {OWNER:
+                                        {ownedPartition, state, updatedTimestamp}}}   (partition_ring_desc.proto's
+                                        names; states ACTIVE, PENDING, INACTIVE, DELETED, UNKNOWN; Unix seconds)
             Any other codec, or a value that does not decode, gives "value": null and the bytes in \
             value_base64 (and decode_error says why).
 

@@ -25,6 +25,16 @@ struct Ring: AsyncParsableCommand {
             LEAVING/JOINING/PENDING, token conflicts, LEFT tombstones. Live, one such report per ring key, \
             sorted by key.
 
+            Partition rings (codec partitionRingDesc: Mimir's ingest storage keeps one under \
+            "collectors/ingester-partitions") are shown too, after the rings: PARTITION, STATE (PENDING, \
+            ACTIVE, INACTIVE, DELETED), SINCE (age of the state), LOCKED (state changes locked), TOKENS, \
+            OWNERSHIP (dskit's figure: every partition on one circle), OWNERS (the ACTIVE ones); then every \
+            owner with its partition, state and last update. --check fails on a partition (not DELETED) with no \
+            ACTIVE owner, an INACTIVE partition, a PENDING one whose state is older than --stuck-after, an owner \
+            neither ACTIVE nor DELETED or of a partition the ring lacks, a token held twice, a corrupt id; \
+            DELETED partitions and owners are tombstones, warned about only. --from-file reads a partition \
+            ring value, its /memberlist?viewKey=KEY&format=json JSON or `kv get` output alike.
+
             --check exits 1 when an instance of any ring shown (1) has a heartbeat older than \
             --heartbeat-timeout, in any state but LEFT (a LEFT tombstone stops heartbeating by design and is \
             dropped after -memberlist.left-ingesters-timeout), or (2) is JOINING or PENDING and registered \
@@ -40,8 +50,9 @@ struct Ring: AsyncParsableCommand {
 
             JSON: with --from-file, the ring report object {key, at, heartbeat_timeout_seconds, health_rule, \
             stuck_after_seconds, check_passed, instances, zones, warnings}, each instance with state, healthy \
-            (heartbeat), stuck, in_state_since and fails_check; live, {"seed": "HOST:PORT", "rings": [<one \
-            such object per key>]}.
+            (heartbeat), stuck, in_state_since and fails_check; for a partition ring {key, type: \
+            "partition_ring", at, stuck_after_seconds, check_passed, states, partitions, owners, warnings}; \
+            live, {"seed": "HOST:PORT", "rings": [<one such object per ring key>], "partition_rings": [...]}.
 
             Ages are measured against now, or against --at for a file saved earlier.
 
@@ -51,6 +62,7 @@ struct Ring: AsyncParsableCommand {
                 jq '.rings[0].instances'
               ringctl ring -j dnssrv+_memberlist._tcp.mimir-gossip-ring --check || \\
                 echo "unhealthy instances"
+              ringctl ring -j 10.0.0.3:7946 --key collectors/ingester-partitions --check
               ringctl ring --from-file ring.bin --at 2026-11-25T03:12:00Z \\
                 --heartbeat-timeout 2m
               ringctl kv get collectors/ring --raw -j 10.0.0.3:7946 | \\
@@ -58,7 +70,7 @@ struct Ring: AsyncParsableCommand {
               curl -s 'http://pyroscope:4040/memberlist?downloadKey=collectors/ring' | \\
                 ringctl ring --from-file - --key collectors/ring
 
-            Exit status: 0 ok; 1 with --check when an instance fails it (above), or when the \
+            Exit status: 0 ok; 1 with --check when an instance or a partition ring fails it (above), or when the \
             cluster holds no ring (the keys present are listed) or not the --key asked for; 64 usage; 69 no \
             seed answered; 76 a ring value (or the file) does not decode, or a seed replied with something \
             undecodable or closed without replying (most likely a cluster label mismatch), or TLS or the gossip \
@@ -74,7 +86,7 @@ struct Ring: AsyncParsableCommand {
     var fromFile: String?
 
     @Option(help: ArgumentHelp(
-        "Live: show only this ring key (repeatable; default every key with codec ringDesc). With --from-file: the key the value came from (default ring).",
+        "Live: show only this ring key (repeatable; default every key with codec ringDesc or partitionRingDesc). With --from-file: the key the value came from (default ring, or ingester-partitions for a partition ring).",
         valueName: "key"))
     var key: [String] = []
 
@@ -84,7 +96,7 @@ struct Ring: AsyncParsableCommand {
     var heartbeatTimeout = DurationArgument(.seconds(60), text: "1m")
 
     @Option(name: .customLong("stuck-after"), help: ArgumentHelp(
-        "A JOINING or PENDING instance registered longer ago than this is stuck and fails --check (default 3 x --heartbeat-timeout; 0 = never).",
+        "A JOINING or PENDING instance registered longer ago than this, or a partition PENDING for longer, is stuck and fails --check (default 3 x --heartbeat-timeout; 0 = never).",
         valueName: "duration"))
     var stuckAfter: DurationArgument?
 
@@ -95,7 +107,7 @@ struct Ring: AsyncParsableCommand {
     @Flag(help: "Also list every token with its owner, sorted (JSON: token_list per instance).")
     var tokens = false
 
-    @Flag(help: "Exit 1 when an instance has a stale heartbeat (LEFT aside) or is stuck JOINING/PENDING (for scripts and alerts).")
+    @Flag(help: "Exit 1 when an instance has a stale heartbeat (LEFT aside) or is stuck JOINING/PENDING, or a partition ring has a finding that fails (for scripts and alerts).")
     var check = false
 
     @Option(
@@ -128,6 +140,16 @@ struct Ring: AsyncParsableCommand {
             }
             let bytes = try InputFile.read(path)
             let contents = try RingFile.read(bytes, path: path)
+            if let partitionRing = contents.partitionRing {
+                let report = PartitionRingReport(
+                    key: key.first ?? contents.json?.key ?? "ingester-partitions", ring: partitionRing, now: now,
+                    options: options)
+                switch output {
+                case .json: print(try JSONOutput.render(report))
+                default: print(PartitionRingRendering.render(report, wide: output == .wide, tokens: tokens))
+                }
+                return check && !report.checkPassed ? .unhealthy : .ok
+            }
             var report = try RingReport(
                 key: key.first ?? contents.json?.key ?? "ring", ring: contents.ring, now: now, options: options)
             report.suggestAt()
@@ -155,31 +177,54 @@ extension RingReport {
 
 /// Turns the bytes of a saved ring value into a ring, accepting what users actually send.
 enum RingFile {
-    /// A ring read from a file, and how: `json` is set when it was one of the JSON pages.
+    /// A ring read from a file, and how: `json` is set when it was one of the JSON pages; `partitionRing` is set
+    /// (and `ring` empty) when the file held a partition ring value instead.
     struct Contents {
         var ring: RingDescription
         var json: RingJSON?
+        var partitionRing: PartitionRingDescription?
     }
 
+    /// A ring (not a partition ring, which has no heartbeats), for `lag`.
     static func decode(_ bytes: [UInt8], path: String) throws -> RingDescription {
-        try read(bytes, path: path).ring
+        let contents = try read(bytes, path: path)
+        if contents.partitionRing != nil {
+            throw RingFileError(
+                path: path, size: bytes.count,
+                reason: "is a dskit partition ring value (partitionRingDesc), which has no heartbeats:"
+                    + " ringctl ring --from-file shows it")
+        }
+        return contents.ring
     }
 
     static func read(_ bytes: [UInt8], path: String) throws -> Contents {
         if RingJSON.looksLikeJSON(bytes) {
             do {
                 let json = try RingJSON(bytes)
-                return Contents(ring: json.ring, json: json)
+                return Contents(ring: json.ring, json: json, partitionRing: json.partitionRing)
             } catch {
                 throw RingFileError(path: path, size: bytes.count, reason: error.description)
             }
         }
-        do {
-            return Contents(ring: try RingDescription(codecValue: bytes), json: nil)
-        } catch let snappyError {
+        // A value does not carry its codec: a ring with instances, else a partition ring with anything in it, else
+        // an empty ring (the two share protobuf field 1 with other wire types, so one's bytes fail as the other).
+        let ring: Result<RingDescription, DskitKVError> = Result { () throws(DskitKVError) in
+            try RingDescription(codecValue: bytes)
+        }
+        if case .success(let ring) = ring, !ring.instances.isEmpty { return Contents(ring: ring, json: nil) }
+        if let partitionRing = try? PartitionRingDescription(codecValue: bytes), !partitionRing.isEmpty {
+            return Contents(ring: RingDescription(instances: []), json: nil, partitionRing: partitionRing)
+        }
+        switch ring {
+        case .success(let ring):
+            return Contents(ring: ring, json: nil)
+        case .failure(let snappyError):
             // Some tools save the protobuf without the codec's snappy layer: accept that too.
             if let ring = try? RingDescription(protobuf: bytes), !ring.instances.isEmpty {
                 return Contents(ring: ring, json: nil)
+            }
+            if let partitionRing = try? PartitionRingDescription(protobuf: bytes), !partitionRing.isEmpty {
+                return Contents(ring: RingDescription(instances: []), json: nil, partitionRing: partitionRing)
             }
             throw RingFileError(path: path, size: bytes.count, reason: "is not a dskit ring value: \(snappyError)")
         }

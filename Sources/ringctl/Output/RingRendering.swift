@@ -4,11 +4,19 @@ import Inspection
 
 /// How `ringctl ring` shows a `RingReport` to people.
 enum RingRendering {
-    /// Every ring a seed holds: one line naming the seed and the keys, then each ring as `--from-file` shows it.
+    /// Every ring a seed holds: one line naming the seed and the keys, then each ring as `--from-file` shows it,
+    /// then each partition ring.
     static func render(_ report: ClusterRingsReport, wide: Bool, tokens: Bool) -> String {
-        let count = Plural.count(report.rings.count, "ring")
-        let header = "\(count) from \(report.seed): " + report.rings.map(\.key).joined(separator: ", ")
-        return ([header] + report.rings.map { render($0, wide: wide, tokens: tokens) }).joined(separator: "\n\n")
+        var counts = [Plural.count(report.rings.count, "ring")]
+        if !report.partitionRings.isEmpty {
+            counts = report.rings.isEmpty ? [] : counts
+            counts.append(Plural.count(report.partitionRings.count, "partition ring"))
+        }
+        let keys = report.rings.map(\.key) + report.partitionRings.map(\.key)
+        let header = counts.joined(separator: " and ") + " from \(report.seed): " + keys.joined(separator: ", ")
+        let rings = report.rings.map { render($0, wide: wide, tokens: tokens) }
+        let partitionRings = report.partitionRings.map { PartitionRingRendering.render($0, wide: wide, tokens: tokens) }
+        return ([header] + rings + partitionRings).joined(separator: "\n\n")
     }
 
     static func render(_ report: RingReport, wide: Bool, tokens: Bool) -> String {

@@ -81,6 +81,41 @@ struct RingJSONTests {
         #expect(parsed.ring.instances.first?.state == .pending)
     }
 
+    @Test("a partition ring as viewKey JSON (states as numbers, fields omitted when zero) and as kv get output")
+    func partitionRing() throws {
+        let viewKey = try RingJSON(Array(#"""
+            {"partitions": {"0": {"tokens": [5, 9], "state": 2, "stateTimestamp": 1767225600},
+                            "3": {"id": 3, "state": 3, "stateChangeLocked": true, "stateChangeLockedTimestamp": 7}},
+             "owners": {"ingester-zone-a-0": {"state": 1, "updatedTimestamp": 1767225600},
+                        "ingester-zone-a-3": {"ownedPartition": 3, "state": 2}}}
+            """#.utf8))
+        #expect(viewKey.form == .viewKey && viewKey.ring.instances.isEmpty)
+        #expect(viewKey.partitionRing == PartitionRingDescription(
+            partitions: [
+                PartitionDescription(id: 0, tokens: [5, 9], state: .active, stateTimestamp: 1_767_225_600),
+                PartitionDescription(id: 3, tokens: [], state: .inactive, stateTimestamp: 0, stateChangeLocked: true,
+                                     stateChangeLockedTimestamp: 7),
+            ],
+            owners: [
+                PartitionOwner(id: "ingester-zone-a-0", partition: 0, state: .active, updatedTimestamp: 1_767_225_600),
+                PartitionOwner(id: "ingester-zone-a-3", partition: 3, state: .deleted, updatedTimestamp: 0),
+            ]))
+        let kvGet = try RingJSON(Array(#"""
+            {"key": "collectors/ingester-partitions", "codec": "partitionRingDesc",
+             "value": {"partitions": {"-1": {"id": -1, "state": "PENDING"}}, "owners": {"o": {"state": "DELETED"}}}}
+            """#.utf8))
+        #expect(kvGet.form == .kvGet && kvGet.key == "collectors/ingester-partitions")
+        #expect(kvGet.partitionRing?.partitions.map(\.state) == [.pending])
+        #expect(kvGet.partitionRing?.owners.map(\.state) == [.deleted])
+
+        func failure(_ json: String) -> String? {
+            do { _ = try RingJSON(Array(json.utf8)); return nil } catch { return "\(error)" }
+        }
+        #expect(failure(#"{"partitions": {"x": {}}}"#)?.contains("is not a partition id") == true)
+        #expect(failure(#"{"partitions": {"1": {"state": "SLEEPING"}}}"#)?.contains("partitions[1].state") == true)
+        #expect(failure(#"{"owners": {"a": {"ownedPartition": "1"}}}"#)?.contains("owners.a.ownedPartition") == true)
+    }
+
     @Test("wrong shapes and types throw with the path, never trap")
     func errors() {
         func failure(_ json: String) -> RingJSONError? {

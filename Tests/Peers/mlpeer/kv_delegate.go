@@ -40,6 +40,10 @@ type ringOptions struct {
 	broadcastKV bool
 	// retransmitMult is memberlist's RetransmitMult (startNode copies it from the memberlist config).
 	retransmitMult int
+	// partitionKey and partitionValue: a second key holding a partition ring (codec partitionRingDesc, snappy
+	// protobuf, see partition_ring.go), sent as is in every full state; nil: none.
+	partitionKey   string
+	partitionValue []byte
 }
 
 type ringDelegate struct {
@@ -244,8 +248,11 @@ func (d *ringDelegate) LocalState(join bool) []byte {
 	defer d.mu.Unlock()
 	if d.encoded == nil {
 		// update_time_millis stays 0: real dskit leaves it unset in the full state (spec captures).
-		pair := keyValuePair{Key: d.options.key, Codec: "ringDesc", Value: snappy.Encode(nil, marshalRing(d.instances))}
-		d.encoded = fullState([]keyValuePair{pair})
+		pairs := []keyValuePair{{Key: d.options.key, Codec: "ringDesc", Value: snappy.Encode(nil, marshalRing(d.instances))}}
+		if d.options.partitionValue != nil {
+			pairs = append(pairs, keyValuePair{Key: d.options.partitionKey, Codec: "partitionRingDesc", Value: d.options.partitionValue})
+		}
+		d.encoded = fullState(pairs)
 	}
 	return d.encoded
 }

@@ -51,6 +51,7 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "                    [--ring-key K] [--instance-id ID] [--zone Z] [--role member|bridge] [--tokens N]")
 	fmt.Fprintln(os.Stderr, "                    [--seed S] [--state ACTIVE|LEAVING|PENDING|JOINING|LEFT] [--read-only]")
 	fmt.Fprintln(os.Stderr, "                    [--heartbeat-period D] [--freeze-heartbeat] [--broadcast-kv] [--synthetic-ring NxT]")
+	fmt.Fprintln(os.Stderr, "                    [--partitions ID=STATE,... [--partition-owners OWNER=ID[:STATE],...] [--partition-key K]]")
 	fmt.Fprintln(os.Stderr, "                    [--http 127.0.0.1:PORT]")
 	fmt.Fprintln(os.Stderr, "                    [--push-pull-interval D] [--gossip-interval D]  (serve -h lists all)")
 	os.Exit(64)

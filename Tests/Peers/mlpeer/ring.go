@@ -77,19 +77,25 @@ func appendVarintField(b []byte, number protowire.Number, value uint64) []byte {
 	return protowire.AppendVarint(b, value)
 }
 
+// appendPackedField appends a packed repeated uint32 field (proto3's default for repeated scalars); none when empty.
+func appendPackedField(b []byte, number protowire.Number, values []uint32) []byte {
+	if len(values) == 0 {
+		return b
+	}
+	var packed []byte
+	for _, value := range values {
+		packed = protowire.AppendVarint(packed, uint64(value))
+	}
+	b = protowire.AppendTag(b, number, protowire.BytesType)
+	return protowire.AppendBytes(b, packed)
+}
+
 func (d *instanceDesc) marshal() []byte {
 	var b []byte
 	b = appendStringField(b, 1, d.Addr)
 	b = appendVarintField(b, 2, uint64(d.Timestamp))
 	b = appendVarintField(b, 3, d.State)
-	if len(d.Tokens) > 0 {
-		var packed []byte
-		for _, token := range d.Tokens {
-			packed = protowire.AppendVarint(packed, uint64(token))
-		}
-		b = protowire.AppendTag(b, 6, protowire.BytesType)
-		b = protowire.AppendBytes(b, packed)
-	}
+	b = appendPackedField(b, 6, d.Tokens)
 	b = appendStringField(b, 7, d.Zone)
 	b = appendVarintField(b, 8, uint64(d.RegisteredTimestamp))
 	b = appendStringField(b, 9, d.ID)
@@ -120,15 +126,19 @@ func marshalRing(instances map[string]*instanceDesc) []byte {
 	for key := range instances {
 		keys = append(keys, key)
 	}
+	return appendStringMapField(nil, 1, keys, func(key string) []byte { return instances[key].marshal() })
+}
+
+// appendStringMapField appends a map<string, message> field: one entry {key 1, value 2} per key, in key order.
+func appendStringMapField(b []byte, number protowire.Number, keys []string, value func(string) []byte) []byte {
 	sort.Strings(keys)
-	var b []byte
 	for _, key := range keys {
 		var entry []byte
 		entry = protowire.AppendTag(entry, 1, protowire.BytesType)
 		entry = protowire.AppendString(entry, key)
 		entry = protowire.AppendTag(entry, 2, protowire.BytesType)
-		entry = protowire.AppendBytes(entry, instances[key].marshal())
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
+		entry = protowire.AppendBytes(entry, value(key))
+		b = protowire.AppendTag(b, number, protowire.BytesType)
 		b = protowire.AppendBytes(b, entry)
 	}
 	return b

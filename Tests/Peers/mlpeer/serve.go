@@ -114,6 +114,10 @@ func runServe(arguments []string) error {
 	freezeHeartbeat := flags.Bool("freeze-heartbeat", false, "never update the heartbeat after registering (SIGUSR1 freezes at runtime, SIGUSR2 resumes)")
 	broadcastKV := flags.Bool("broadcast-kv", false, "gossip each own heartbeat as a KV user message (dskit's broadcast of the changed instance); off: push/pull only")
 	synthetic := flags.String("synthetic-ring", "", "INSTANCESxTOKENS: also hold that many fake instances (zones zone-a/b/c)")
+	partitionKey := flags.String("partition-key", "collectors/ingester-partitions", "KV key of the partition ring (with --partitions or --partition-owners)")
+	partitions := flags.String("partitions", "", "also hold a partition ring (codec partitionRingDesc): ID=PENDING|ACTIVE|INACTIVE|DELETED[:locked], comma-separated")
+	partitionOwners := flags.String("partition-owners", "", "owners of that partition ring: OWNER=PARTITION[:ACTIVE|DELETED], comma-separated")
+	partitionTokens := flags.Int("partition-tokens", 16, "tokens per partition (random, distinct)")
 	httpAddr := flags.String("http", "", "127.0.0.1:PORT (loopback only): also serve the status JSON over HTTP at /, like a dskit node's /memberlist page (a baseline for benchmarks)")
 	if err := flags.Parse(arguments); err != nil {
 		return err
@@ -187,6 +191,16 @@ func runServe(arguments []string) error {
 		}
 		if ring.heartbeatPeriod <= 0 {
 			return fmt.Errorf("serve: --heartbeat-period must be positive")
+		}
+		if *partitions != "" || *partitionOwners != "" {
+			if *partitionTokens < 0 || *partitionTokens > 4096 {
+				return fmt.Errorf("serve: --partition-tokens must be 0 to 4096")
+			}
+			value, err := parsePartitionRing(*partitions, *partitionOwners, *partitionTokens, *seed+1, time.Now().Unix())
+			if err != nil {
+				return fmt.Errorf("serve: %v", err)
+			}
+			ring.partitionKey, ring.partitionValue = *partitionKey, value
 		}
 		options.ring = &ring
 	}

@@ -26,6 +26,12 @@ func checkPair(_ pair: KeyValuePair) {
     switch pair.decodedValue() {
     case .ring(let ring): checkRing(ring, selector: UInt8(truncatingIfNeeded: encoded.count))
     case .propagationBeacons(let beacons): checkBeacons(beacons)
+    case .partitionRing(let ring):
+        // FuzzPartitionRing checks partition rings in depth; here only that one inside a pair round-trips.
+        let again = mustSucceed("decoding a re-encoded partitionRingDesc value") {
+            try PartitionRingDescription(codecValue: ring.codecValue())
+        }
+        invariant(again == ring, "partition ring round trip changed the ring")
     case .unknown(let codec, let size, let bytes):
         invariant(codec == pair.codec && size == pair.value.count && bytes == pair.value, "unknown value altered")
     case .undecodable(let codec, let size, _):
