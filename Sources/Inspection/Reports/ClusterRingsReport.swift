@@ -9,11 +9,17 @@ public struct ClusterRingsReport: Codable, Hashable, Sendable {
     /// One report per ring key.
     public var rings: [RingReport]
 
-    /// The reports for `keys` (every ringDesc key when empty) as judged at `now`.
-    public init(_ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options) throws {
+    /// The reports for `keys` (every ringDesc key when empty) as judged at `now`; `replication` gives each ring's
+    /// effective-ownership settings (nil: none).
+    public init(
+        _ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options,
+        replication: (String) -> ReplicationSettings? = { _ in nil }
+    ) throws {
         self.seed = snapshot.seed
         self.rings = try snapshot.rings(keys: keys).map { key, ring in
-            try RingReport(key: key, ring: ring, now: now, options: options)
+            var options = options
+            options.replication = replication(key)
+            return try RingReport(key: key, ring: ring, now: now, options: options)
         }
     }
 
