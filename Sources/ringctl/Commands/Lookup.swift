@@ -66,23 +66,7 @@ struct Lookup: AsyncParsableCommand {
 
     @OptionGroup var replication: ReplicationOptions
 
-    @Option(name: .customLong("from-file"), help: ArgumentHelp(
-        "Read a ring saved from /memberlist (or /ring JSON) instead of the cluster; - reads standard input.",
-        valueName: "file"))
-    var fromFile: String?
-
-    @Option(help: ArgumentHelp(
-        "The ring's KV key (live: which ring; default the only one, else .../ring).", valueName: "key"))
-    var key: String?
-
-    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp(
-        "Instances whose heartbeat is older are unhealthy (dskit's -ring.heartbeat-timeout; default the --config.file's, else 1m).",
-        valueName: "duration"))
-    var heartbeatTimeout: DurationArgument?
-
-    @Option(help: ArgumentHelp(
-        "Judge heartbeats at this time instead of now (RFC 3339 or Unix seconds), for old files.", valueName: "time"))
-    var at: TimeArgument?
+    @OptionGroup var source: RingSourceOptions
 
     @Option(
         name: [.short, .customLong("output")], help: "Output format: table or json.",
@@ -94,22 +78,19 @@ struct Lookup: AsyncParsableCommand {
         guard !tokens.isEmpty || !strings.isEmpty else {
             throw ValidationError("Give at least one TOKEN or --string S to look up.")
         }
-        if let heartbeatTimeout, heartbeatTimeout.duration <= .zero {
-            throw ValidationError("--heartbeat-timeout must be positive.")
-        }
-        try cluster.checkFileSource(fromFile, keys: key.map { [$0] } ?? [])
+        try source.check(cluster)
     }
 
     func run() async throws {
         try await reportingErrors {
-            let source = try await RingSource.load(cluster: cluster, fromFile: fromFile, key: key)
+            let ring = try await source.load(cluster)
             let keys = tokens.map { LookupReport.Key(token: $0) }
                 + strings.map { LookupReport.Key(token: hash.token($0), string: $0, hash: hash) }
             let operations = operation.isEmpty ? [RingOperation.write, .read] : operation.flatMap(\.operations)
             let report = try LookupReport(
-                key: source.key, ring: source.ring, keys: keys, operations: operations.uniqued(),
-                settings: replication.settings(forKey: source.key, file: source.configFile),
-                heartbeatTimeout: try source.heartbeatTimeout(heartbeatTimeout), now: at?.date ?? Date())
+                key: ring.key, ring: ring.ring, keys: keys, operations: operations.uniqued(),
+                settings: replication.settings(forKey: ring.key, file: ring.configFile),
+                heartbeatTimeout: try ring.heartbeatTimeout(source.heartbeatTimeout), now: source.at?.date ?? Date())
             switch output {
             case .json: print(try JSONOutput.render(report))
             default: print(ReplicationRendering.render(report))

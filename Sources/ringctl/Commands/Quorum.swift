@@ -76,23 +76,7 @@ struct Quorum: AsyncParsableCommand {
     @Flag(help: "Also judge a zone-by-zone and a one-by-one rollout: which zones and instances can go down alone.")
     var rollout = false
 
-    @Option(name: .customLong("from-file"), help: ArgumentHelp(
-        "Read a ring saved from /memberlist (or /ring JSON) instead of the cluster; - reads standard input.",
-        valueName: "file"))
-    var fromFile: String?
-
-    @Option(help: ArgumentHelp(
-        "The ring's KV key (live: which ring; default the only one, else .../ring).", valueName: "key"))
-    var key: String?
-
-    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp(
-        "Instances whose heartbeat is older are unhealthy (dskit's -ring.heartbeat-timeout; default the --config.file's, else 1m).",
-        valueName: "duration"))
-    var heartbeatTimeout: DurationArgument?
-
-    @Option(help: ArgumentHelp(
-        "Judge heartbeats at this time instead of now (RFC 3339 or Unix seconds), for old files.", valueName: "time"))
-    var at: TimeArgument?
+    @OptionGroup var source: RingSourceOptions
 
     @Option(
         name: [.short, .customLong("output")], help: "Output format: table or json.",
@@ -101,29 +85,26 @@ struct Quorum: AsyncParsableCommand {
 
     func validate() throws {
         try output.check(OutputFormat.analyses, command: "quorum")
-        if let heartbeatTimeout, heartbeatTimeout.duration <= .zero {
-            throw ValidationError("--heartbeat-timeout must be positive.")
-        }
-        try cluster.checkFileSource(fromFile, keys: key.map { [$0] } ?? [])
+        try source.check(cluster)
     }
 
     func run() async throws {
         try await reportingErrors {
-            let source = try await RingSource.load(cluster: cluster, fromFile: fromFile, key: key)
+            let ring = try await source.load(cluster)
             let options = QuorumReport.Options(
-                heartbeatTimeout: try source.heartbeatTimeout(heartbeatTimeout),
-                settings: replication.settings(forKey: source.key, file: source.configFile),
+                heartbeatTimeout: try ring.heartbeatTimeout(source.heartbeatTimeout),
+                settings: replication.settings(forKey: ring.key, file: ring.configFile),
                 operations: operation.isEmpty ? [.write] : operation.flatMap(\.operations).uniqued(),
                 down: down.uniqued(), downZones: downZones.uniqued(), rollout: rollout)
-            let unknown = QuorumReport.unknownNames(in: source.ring, options: options)
+            let unknown = QuorumReport.unknownNames(in: ring.ring, options: options)
             guard unknown.ids.isEmpty, unknown.zones.isEmpty else {
-                let members = source.ring.instances.filter { $0.state != .left }
+                let members = ring.ring.instances.filter { $0.state != .left }
                 let parts = unknown.ids.map { "no instance \"\($0)\"" } + unknown.zones.map { "no zone \"\($0)\"" }
                 throw ValidationError(
-                    "Ring \"\(source.key)\" has \(parts.joined(separator: ", ")); instances: "
+                    "Ring \"\(ring.key)\" has \(parts.joined(separator: ", ")); instances: "
                         + "\(Self.sample(members.map(\.id))); zones: \(Self.sample(Set(members.map(\.zone)).sorted().map { $0.isEmpty ? "\"\"" : $0 })).")
             }
-            let report = try QuorumReport(key: source.key, ring: source.ring, now: at?.date ?? Date(), options: options)
+            let report = try QuorumReport(key: ring.key, ring: ring.ring, now: source.at?.date ?? Date(), options: options)
             switch output {
             case .json: print(try JSONOutput.render(report))
             default: print(ReplicationRendering.render(report))

@@ -3,6 +3,40 @@ import DskitKV
 import Foundation
 import Inspection
 
+/// Where `lookup` and `quorum` read their ring and how they judge its heartbeats.
+struct RingSourceOptions: ParsableArguments {
+    @Option(name: .customLong("from-file"), help: ArgumentHelp(
+        "Read a ring saved from /memberlist (or /ring JSON) instead of the cluster; - reads standard input.",
+        valueName: "file"))
+    var fromFile: String?
+
+    @Option(help: ArgumentHelp(
+        "The ring's KV key (live: which ring; default the only one, else .../ring).", valueName: "key"))
+    var key: String?
+
+    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp(
+        "Instances whose heartbeat is older are unhealthy (dskit's -ring.heartbeat-timeout; default the --config.file's, else 1m).",
+        valueName: "duration"))
+    var heartbeatTimeout: DurationArgument?
+
+    @Option(help: ArgumentHelp(
+        "Judge heartbeats at this time instead of now (RFC 3339 or Unix seconds), for old files.", valueName: "time"))
+    var at: TimeArgument?
+
+    /// Usage errors in these flags and their combination with the cluster's.
+    func check(_ cluster: ClusterOptions) throws {
+        if let heartbeatTimeout, heartbeatTimeout.duration <= .zero {
+            throw ValidationError("--heartbeat-timeout must be positive.")
+        }
+        try cluster.checkFileSource(fromFile, keys: key.map { [$0] } ?? [])
+    }
+
+    /// Reads the ring.
+    func load(_ cluster: ClusterOptions) async throws -> RingSource {
+        try await RingSource.load(cluster: cluster, fromFile: fromFile, key: key)
+    }
+}
+
 /// One ring for the commands that analyse a single ring (`lookup`, `quorum`): from `--from-file`, or from one
 /// push/pull with the cluster (then `--key`, or the only ring, or the ingester ring "…/ring").
 struct RingSource {
