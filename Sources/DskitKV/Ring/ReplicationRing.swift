@@ -171,27 +171,38 @@ public struct ReplicaWalker {
         }
         var size = replicationFactor
         var offset = 0
+        // Tokens passed over in a row; after a few, the zone-aware walk jumps (dskit steps over every one).
+        var passed = 0
         while offset < n, chosen.count < min(ring.memberCount, size), chosen.count < ring.reachableCount {
             if zoneAware {
-                // Jump to the next token of a zone that can still give a replica (dskit skips the others one by
-                // one); no such zone is dskit's canStopLooking, or a walk that would add nothing more.
-                guard let next = nextCandidate(after: (start + offset) % n), offset + next < n else { break }
-                if !traceSkips { offset += next }
+                // No zone that can still give a replica: dskit's canStopLooking, or a walk that would add nothing
+                // more. Otherwise, after a run of passed tokens, jump to the next token of such a zone.
+                guard hasOpenZone() else { break }
+                if passed >= Self.jumpAfter && !traceSkips {
+                    guard let next = nextCandidate(after: (start + offset) % n), offset + next < n else { break }
+                    offset += next
+                    passed = 0
+                }
             }
             let position = (start + offset) % n
             offset += 1
             let holder = ring.holders[position]
-            if chosen.contains(holder) { continue }
+            if chosen.contains(holder) {
+                passed += 1
+                continue
+            }
             let zone = Int(ring.zoneOfInstance[Int(holder)])
             if zoneAware {
                 if zone != ring.unnamedZone, found[zone] >= 1 {
                     if traceSkips && !skippedForZone.contains(holder) { skippedForZone.append(holder) }
+                    passed += 1
                     continue
                 }
                 // For zone "" dskit counts nothing; ringctl counts what it chose there to know when to stop.
                 examined[zone] += 1
             }
             chosen.append(holder)
+            passed = 0
             if extends[Int(holder)] {
                 size += 1
             } else if zoneAware && zone != ring.unnamedZone {
@@ -200,15 +211,27 @@ public struct ReplicaWalker {
         }
     }
 
+    /// How many tokens in a row the zone-aware walk steps over before it jumps.
+    static let jumpAfter = 8
+
+    /// Whether zone `zone` can still give a replica: it has none counted (zone "" never counts one) and an
+    /// instance with a token not yet chosen.
+    @inline(__always)
+    private func isOpen(_ zone: Int) -> Bool {
+        (zone == ring.unnamedZone || found[zone] < 1) && examined[zone] < ring.reachablePerZone[zone]
+    }
+
+    private func hasOpenZone() -> Bool {
+        for zone in found.indices where isOpen(zone) { return true }
+        return false
+    }
+
     /// The distance from `position` to the nearest token of a zone that can still give a replica; nil if none can.
     private func nextCandidate(after position: Int) -> Int? {
         let n = ring.tokens.count
         var best: Int?
         for zone in found.indices {
-            let open = zone == ring.unnamedZone
-                ? examined[zone] < ring.reachablePerZone[zone]
-                : found[zone] < 1 && examined[zone] < ring.reachablePerZone[zone]
-            guard open else { continue }
+            guard isOpen(zone) else { continue }
             let positions = ring.positionsByZone[zone]
             guard let firstPosition = positions.first else { continue }
             var low = 0

@@ -152,4 +152,36 @@ struct ReplicaWalkPropertyTests {
         }
         #expect(compared > 5000)
     }
+
+    @Test("60 larger seeded rings with skewed zones (the zone-aware walk's jumps): the same instances as dskit's loop")
+    func skewedZones() {
+        var random = SplitMix64(seed: 7_919)
+        for _ in 0..<60 {
+            let count = 6 + Int(random.next() % 20)
+            let instances = (0..<count).map { index in
+                // Zone c is small and sparse: long runs of a and b tokens between its few.
+                let zone = index % 7 == 0 ? "zone-c" : index % 2 == 0 ? "zone-a" : "zone-b"
+                let tokens = (0..<(zone == "zone-c" ? 1 + Int(random.next() % 2) : 10 + Int(random.next() % 30))).map { _ in
+                    UInt32(truncatingIfNeeded: random.next())
+                }
+                let states: [InstanceState] = [.active, .active, .active, .active, .active, .leaving, .joining, .pending]
+                return InstanceDescription(
+                    id: "i-\(index)", address: "10.0.0.\(index):9095", heartbeatTimestamp: 1000,
+                    state: states[Int(random.next() % UInt64(states.count))], tokens: tokens,
+                    zone: random.next() % 13 == 0 ? "" : zone)
+            }
+            let ring = RingDescription(instances: instances)
+            let view = ReplicationRing(ring: ring)
+            let rf = 2 + Int(random.next() % 3)
+            let operation = RingOperation.all[Int(random.next() % 4)]
+            let extends = ring.instances.map { operation.extends(on: $0.state) }
+            var walker = ReplicaWalker(ring: view, replicationFactor: rf, zoneAware: true)
+            for _ in 0..<200 {
+                let key = UInt32(truncatingIfNeeded: random.next())
+                walker.walk(from: view.start(forKey: key)!, extends: extends)
+                let expected = ReferenceWalk.chosen(ring, key: key, rf: rf, zoneAware: true, operation: operation)
+                #expect(walker.chosen.map { ring.instances[Int($0)].id } == expected, "key \(key) rf \(rf)")
+            }
+        }
+    }
 }
