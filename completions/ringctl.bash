@@ -173,13 +173,13 @@ _ringctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    members|watch|kv|resolve|ring|lag|decode|demo|forget|help)
+    members|watch|kv|resolve|ring|lookup|quorum|lag|decode|demo|forget|help)
         # Offer subcommand argument completions
         "_ringctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lag decode demo forget help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'members watch kv resolve ring lookup quorum lag decode demo forget help' -- "${cur}"))
         ;;
     esac
 }
@@ -470,9 +470,9 @@ _ringctl_resolve() {
 
 _ringctl_ring() {
     repeating_flags=()
-    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --tokens --check --version -h --help)
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --zone-awareness --no-zone-awareness --tokens --check --version -h --help)
     repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --key)
-    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --stuck-after --at -o --output)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --from-file --heartbeat-timeout --stuck-after --at --replication-factor -o --output)
     __ringctl_offer_flags_options 0
 
     # Offer option value completions
@@ -526,8 +526,160 @@ _ringctl_ring() {
     '--at')
         return
         ;;
+    '--replication-factor')
+        return
+        ;;
     '-o'|'--output')
         __ringctl_add_completions -W 'table'$'\n''wide'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_lookup() {
+    repeating_flags=()
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --zone-awareness --no-zone-awareness --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --string --operation)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --hash --replication-factor --from-file --key --heartbeat-timeout --at -o --output)
+    __ringctl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--string')
+        return
+        ;;
+    '--hash')
+        __ringctl_add_completions -W 'fnv1'$'\n''fnv1a'
+        return
+        ;;
+    '--operation')
+        return
+        ;;
+    '--replication-factor')
+        return
+        ;;
+    '--from-file')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--heartbeat-timeout')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_ringctl_quorum() {
+    repeating_flags=()
+    non_repeating_flags=(--config.expand-env -config.expand-env --cluster-label-verification-disabled --no-cluster-label-verification-disabled --tls --no-tls --tls-insecure-skip-verify --no-tls-insecure-skip-verify --zone-awareness --no-zone-awareness --rollout --version -h --help)
+    repeating_options=(-j --join -memberlist.join --secret-key-file --dns-server --operation --down --down-zone)
+    non_repeating_options=(--config.file -config.file --transport --cluster-label -memberlist.cluster-label --tls-cert-path -memberlist.tls-cert-path --tls-key-path -memberlist.tls-key-path --tls-ca-path -memberlist.tls-ca-path --tls-server-name -memberlist.tls-server-name --timeout --replication-factor --from-file --key --heartbeat-timeout --at -o --output)
+    __ringctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-j'|'--join'|'-memberlist.join')
+        return
+        ;;
+    '--config.file'|'-config.file')
+        return
+        ;;
+    '--transport')
+        __ringctl_add_completions -W 'dskit'$'\n''memberlist'
+        return
+        ;;
+    '--cluster-label'|'-memberlist.cluster-label')
+        return
+        ;;
+    '--tls-cert-path'|'-memberlist.tls-cert-path')
+        return
+        ;;
+    '--tls-key-path'|'-memberlist.tls-key-path')
+        return
+        ;;
+    '--tls-ca-path'|'-memberlist.tls-ca-path')
+        return
+        ;;
+    '--tls-server-name'|'-memberlist.tls-server-name')
+        return
+        ;;
+    '--secret-key-file')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--dns-server')
+        return
+        ;;
+    '--replication-factor')
+        return
+        ;;
+    '--operation')
+        return
+        ;;
+    '--down')
+        return
+        ;;
+    '--down-zone')
+        return
+        ;;
+    '--from-file')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--heartbeat-timeout')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '-o'|'--output')
+        __ringctl_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

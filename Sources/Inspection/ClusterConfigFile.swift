@@ -45,6 +45,9 @@ public struct ClusterConfigFile: Hashable, Sendable {
     public var retransmitFactor: Int?
     /// The keys of the `memberlist:` block that ringctl does not read, in the file's order.
     public var ignoredKeys: [String] = []
+    /// What the file says of each ring's client (replication factor, zone awareness, heartbeat timeout), by ring
+    /// name ("ring", "store-gateway", ...); only rings with at least one of the keys set.
+    public var ringClients: [String: RingClientSettings] = [:]
 
     /// The keys of the `memberlist:` block that ringctl reads.
     public static let readKeys: Set<String> = [
@@ -147,12 +150,13 @@ public struct ClusterConfigFile: Hashable, Sendable {
             throw .configFile(
                 path: path, key: nil, line: root.mark?.line, reason: "is not a YAML mapping of configuration blocks")
         }
+        ringClients = try RingClientSettings.read(top, path: path)
         guard let block = top["memberlist"] else { return }
         if block.null != nil { return }
         guard let memberlist = block.mapping else {
             throw Self.wrongType(path: path, key: "memberlist", node: block, expected: "a mapping")
         }
-        let reader = BlockReader(path: path, mapping: memberlist)
+        let reader = BlockReader(path: path, prefix: "memberlist", mapping: memberlist)
         joinMembers = try reader.strings("join_members")
         clusterLabel = try reader.string("cluster_label")
         clusterLabelVerificationDisabled = try reader.bool("cluster_label_verification_disabled")
@@ -212,6 +216,8 @@ public struct ClusterConfigFile: Hashable, Sendable {
 /// Reads typed values out of the `memberlist:` mapping; each error names the key and its line.
 private struct BlockReader {
     let path: String
+    /// The block's dotted path, naming keys in errors ("memberlist").
+    let prefix: String
     let mapping: Node.Mapping
 
     private func node(_ key: String) -> Node? {
@@ -225,7 +231,7 @@ private struct BlockReader {
         guard let node = node(key) else { return nil }
         guard case .scalar(let scalar) = node else {
             throw ClusterConfigFile.wrongType(
-                path: path, key: "memberlist.\(key)", node: node,
+                path: path, key: "\(prefix).\(key)", node: node,
                 expected: "a string")
         }
         return scalar.string
@@ -242,21 +248,21 @@ private struct BlockReader {
             for item in sequence {
                 guard case .scalar(let scalar) = item else {
                     throw ClusterConfigFile.wrongType(
-                        path: path, key: "memberlist.\(key)", node: item, expected: "a list of strings")
+                        path: path, key: "\(prefix).\(key)", node: item, expected: "a list of strings")
                 }
                 values.append(scalar.string)
             }
             return values
         default:
             throw ClusterConfigFile.wrongType(
-                path: path, key: "memberlist.\(key)", node: node, expected: "a list of strings")
+                path: path, key: "\(prefix).\(key)", node: node, expected: "a list of strings")
         }
     }
 
     func int(_ key: String) throws(InspectionError) -> Int? {
         guard let node = node(key) else { return nil }
         guard let value = node.int else {
-            throw ClusterConfigFile.wrongType(path: path, key: "memberlist.\(key)", node: node, expected: "an integer")
+            throw ClusterConfigFile.wrongType(path: path, key: "\(prefix).\(key)", node: node, expected: "an integer")
         }
         return value
     }
@@ -265,8 +271,71 @@ private struct BlockReader {
         guard let node = node(key) else { return nil }
         guard let value = node.bool else {
             throw ClusterConfigFile.wrongType(
-                path: path, key: "memberlist.\(key)", node: node, expected: "true or false")
+                path: path, key: "\(prefix).\(key)", node: node, expected: "true or false")
         }
         return value
+    }
+}
+
+// The ring client blocks of the services' YAML (dskit ring/ring.go `Config`: replication_factor,
+// zone_awareness_enabled, heartbeat_timeout), found where Pyroscope, Mimir, Loki and Cortex put them for each ring:
+// the ingester ring under ingester.lifecycler.ring (Pyroscope, Loki, Cortex) or ingester.ring (Mimir), the
+// store-gateway's and compactor's under <component>.sharding_ring, the distributors' under distributor.ring.
+
+/// What a configuration file says of one ring's client; absent keys are nil.
+public struct RingClientSettings: Hashable, Sendable {
+    /// `replication_factor`.
+    public var replicationFactor: Int?
+    /// `zone_awareness_enabled`.
+    public var zoneAwarenessEnabled: Bool?
+    /// `heartbeat_timeout`, as written (a Go duration such as "1m").
+    public var heartbeatTimeout: String?
+    /// The dotted path of the block the values came from ("ingester.lifecycler.ring").
+    public var block: String
+
+    /// Settings from their fields.
+    public init(replicationFactor: Int?, zoneAwarenessEnabled: Bool?, heartbeatTimeout: String?, block: String) {
+        self.replicationFactor = replicationFactor
+        self.zoneAwarenessEnabled = zoneAwarenessEnabled
+        self.heartbeatTimeout = heartbeatTimeout
+        self.block = block
+    }
+
+    /// The blocks looked at per ring name (the KV key without its prefix), first found wins.
+    public static let blocks: [String: [[String]]] = [
+        "ring": [["ingester", "lifecycler", "ring"], ["ingester", "ring"]],
+        "store-gateway": [["store_gateway", "sharding_ring"]],
+        "compactor": [["compactor", "sharding_ring"]],
+        "distributor": [["distributor", "ring"]],
+    ]
+
+    /// The ring name of a KV key: the part after the last "/" ("collectors/ring" → "ring").
+    public static func ringName(ofKey key: String) -> String {
+        key.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? key
+    }
+
+    static func read(_ top: Node.Mapping, path: String) throws(InspectionError) -> [String: RingClientSettings] {
+        var result: [String: RingClientSettings] = [:]
+        for (name, candidates) in blocks {
+            for components in candidates {
+                var node: Node? = Node.mapping(top)
+                for component in components { node = node?.mapping?[component] }
+                guard let mapping = node?.mapping else { continue }
+                let block = components.joined(separator: ".")
+                let reader = BlockReader(path: path, prefix: block, mapping: mapping)
+                let settings = RingClientSettings(
+                    replicationFactor: try reader.int("replication_factor"),
+                    zoneAwarenessEnabled: try reader.bool("zone_awareness_enabled"),
+                    heartbeatTimeout: try reader.string("heartbeat_timeout"),
+                    block: block)
+                if settings.replicationFactor != nil || settings.zoneAwarenessEnabled != nil
+                    || settings.heartbeatTimeout != nil
+                {
+                    result[name] = settings
+                    break
+                }
+            }
+        }
+        return result
     }
 }

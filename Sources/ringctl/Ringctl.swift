@@ -20,6 +20,8 @@ struct Ringctl: AsyncParsableCommand {
                 -memberlist.cluster-label loki
               ringctl ring -j pyroscope-memberlist:7946 --check
               ringctl lag --heartbeat 15s -j pyroscope-memberlist:7946
+              ringctl quorum -j pyroscope-memberlist:7946 --replication-factor 3 \\
+                --zone-awareness --down pyroscope-ingester-zone-a-0
               ringctl resolve \\
                 dnssrv+_memberlist._tcp.pyroscope-memberlist.pyroscope.svc.cluster.local
               ringctl resolve --dns-server 10.96.0.10 -o plain \\
@@ -43,7 +45,10 @@ struct Ringctl: AsyncParsableCommand {
               130 interrupted (Ctrl-C, SIGTERM) before there was an answer
             """,
         version: version,
-        subcommands: [Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lag.self, Decode.self, Demo.self, Forget.self]
+        subcommands: [
+            Members.self, Watch.self, KV.self, Resolve.self, Ring.self, Lookup.self, Quorum.self, Lag.self, Decode.self,
+            Demo.self, Forget.self,
+        ]
     )
 
     /// argument-parser's main, with ringctl's own shape for usage errors (`ringctl: …` + `hint:`, exit 64) and

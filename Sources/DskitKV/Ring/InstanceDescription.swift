@@ -61,6 +61,12 @@ public struct InstanceDescription: Hashable, Sendable {
     /// When read-only last changed, nil when never.
     public var readOnlyUpdated: Date? { readOnlyUpdatedTimestamp > 0 ? Self.date(readOnlyUpdatedTimestamp) : nil }
 
+    /// ring/model.go `IsHeartbeatHealthy`: `now.Sub(time.Unix(timestamp, 0)) <= timeout`, inclusive, with `now` in
+    /// (fractional) Unix seconds; a timestamp of 0 is 1970, so never healthy.
+    public func isHeartbeatHealthy(now: Double, timeoutSeconds: Double) -> Bool {
+        now - Double(heartbeatTimestamp) <= timeoutSeconds
+    }
+
     private static func date(_ seconds: Int64) -> Date? {
         seconds == 0 ? nil : Date(timeIntervalSince1970: Double(seconds))
     }

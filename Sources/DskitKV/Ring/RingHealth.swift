@@ -70,8 +70,7 @@ public struct RingHealth: Hashable, Sendable {
 
         instances = ring.instances.map { instance in
             let hasHeartbeat = instance.heartbeatTimestamp != 0
-            // ring/model.go IsHeartbeatHealthy: now.Sub(time.Unix(ts, 0)) <= heartbeatTimeout (a 0 timestamp is 1970).
-            let healthy = now - Double(instance.heartbeatTimestamp) <= timeoutSeconds
+            let healthy = instance.isHeartbeatHealthy(now: now, timeoutSeconds: timeoutSeconds)
             let age: Int64? = hasHeartbeat ? nowWhole &- instance.heartbeatTimestamp : nil
             let sinceRegistration = instance.state == .joining || instance.state == .pending
             let inStateSince: Int64? = sinceRegistration && instance.registeredTimestamp != 0

@@ -22,11 +22,15 @@ public struct RingOwnership: Hashable, Sendable {
 
     /// Computes ownership and conflicts for `ring` in O(tokens) (radix sort, no comparison sort).
     public init(ring: RingDescription) {
+        self.init(ring: ring, table: RingTokenTable(ring: ring))
+    }
+
+    /// Ownership and conflicts for `ring` from its sorted token table (built once, shared with the replica walk).
+    public init(ring: RingDescription, table: RingTokenTable) {
         let instances = ring.instances
         var zoneIndexByName: [String: Int] = [:]
         var zoneOfInstance = [Int](repeating: 0, count: instances.count)
         var tokensInZone: [Int] = []
-        var totalTokens = 0
         for (index, instance) in instances.enumerated() {
             let zone: Int
             if let known = zoneIndexByName[instance.zone] {
@@ -38,24 +42,9 @@ public struct RingOwnership: Hashable, Sendable {
             }
             zoneOfInstance[index] = zone
             tokensInZone[zone] += instance.tokens.count
-            totalTokens += instance.tokens.count
         }
-
-        // token << 32 | instance index: sorting on the high half alone, stably, keeps id order among equal tokens.
-        var keys = [UInt64](unsafeUninitializedCapacity: totalTokens) { buffer, initialized in
-            var position = 0
-            for (index, instance) in instances.enumerated() {
-                let low = UInt64(truncatingIfNeeded: index)
-                instance.tokens.withUnsafeBufferPointer { tokens in
-                    for token in tokens {
-                        buffer[position] = UInt64(token) << 32 | low
-                        position += 1
-                    }
-                }
-            }
-            initialized = position
-        }
-        Self.sortByToken(&keys)
+        // token << 32 | instance index, sorted on the high half alone, stably: id order among equal tokens.
+        let keys = table.keys
 
         var conflicts: [TokenConflict] = []
         var byZone = [UInt64](repeating: 0, count: keys.count)

@@ -17,12 +17,18 @@ public struct ClusterRingsReport: Codable, Hashable, Sendable {
         case partitionRings = "partition_rings"
     }
 
-    /// The reports for `keys` (every ringDesc and partitionRingDesc key when empty) as judged at `now`.
-    public init(_ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options) throws {
+    /// The reports for `keys` (every ringDesc and partitionRingDesc key when empty) as judged at `now`;
+    /// `replication` gives each instance ring's effective-ownership settings (nil: none).
+    public init(
+        _ snapshot: KVSnapshot, keys: [String] = [], now: Date, options: RingReport.Options,
+        replication: (String) -> ReplicationSettings? = { _ in nil }
+    ) throws {
         self.seed = snapshot.seed
         let found = try snapshot.allRings(keys: keys)
         self.rings = try found.rings.map { key, ring in
-            try RingReport(key: key, ring: ring, now: now, options: options)
+            var options = options
+            options.replication = replication(key)
+            return try RingReport(key: key, ring: ring, now: now, options: options)
         }
         self.partitionRings = found.partitionRings.map { key, ring in
             PartitionRingReport(key: key, ring: ring, now: now, options: options)

@@ -22,18 +22,22 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var includeTokens: Bool
         /// At most this many token-conflict warnings are listed one by one; the rest are summed up in one.
         public var maxConflictWarnings: Int
+        /// When set, each instance and zone also gets its effective ownership under these settings.
+        public var replication: ReplicationSettings?
 
         /// Options; the defaults are dskit's.
         public init(
             heartbeatTimeout: Duration = .seconds(60),
             stuckAfter: Duration? = nil,
             includeTokens: Bool = false,
-            maxConflictWarnings: Int = 20
+            maxConflictWarnings: Int = 20,
+            replication: ReplicationSettings? = nil
         ) {
             self.heartbeatTimeout = heartbeatTimeout
             self.stuckAfter = stuckAfter
             self.includeTokens = includeTokens
             self.maxConflictWarnings = maxConflictWarnings
+            self.replication = replication
         }
     }
 
@@ -54,6 +58,9 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var tokens: Int
         /// dskit's ownership figure: owned range within the zone / MaxUint32 × 100.
         public var ownershipPercent: Double
+        /// Effective ownership: the share of the 2^32 keys whose Write replica set holds the instance, percent;
+        /// only with `Options.replication` (absent from JSON otherwise).
+        public var effectiveOwnershipPercent: Double? = nil
         public var readOnly: Bool
         /// When read_only last changed; nil when never.
         @NullEncoded public var readOnlyUpdated: Date? = nil
@@ -75,6 +82,7 @@ public struct RingReport: Codable, Hashable, Sendable {
             case heartbeatAgeSeconds = "heartbeat_age_seconds"
             case registered, tokens
             case ownershipPercent = "ownership_percent"
+            case effectiveOwnershipPercent = "effective_ownership_percent"
             case readOnly = "read_only"
             case readOnlyUpdated = "read_only_updated"
             case healthy, stuck
@@ -96,10 +104,14 @@ public struct RingReport: Codable, Hashable, Sendable {
         public var tokens: Int
         /// Sum of the zone's instances' ownership (≈ 100 for a zone with tokens).
         public var ownershipPercent: Double
+        /// The share of keys whose Write replica set holds an instance of the zone, percent; only with
+        /// `Options.replication`.
+        public var effectiveOwnershipPercent: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case zone, instances, healthy, states, tokens
             case ownershipPercent = "ownership_percent"
+            case effectiveOwnershipPercent = "effective_ownership_percent"
         }
     }
 
@@ -177,8 +189,25 @@ public struct RingReport: Codable, Hashable, Sendable {
     public var zones: [Zone]
     /// Warnings: token conflicts first (by token), then a stale-ring warning, then per-instance ones (by id).
     public var warnings: [Warning]
+    /// The settings effective ownership was computed with; nil (absent from JSON) without `Options.replication`.
+    public var replication: Replication?
+
+    /// The replication settings of effective ownership.
+    public struct Replication: Codable, Hashable, Sendable {
+        public var replicationFactor: Int
+        public var zoneAwareness: Bool
+        /// The operation walked: "write".
+        public var operation: String
+
+        enum CodingKeys: String, CodingKey {
+            case replicationFactor = "replication_factor"
+            case zoneAwareness = "zone_awareness"
+            case operation
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
+        case replication
         case key, at
         case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
         case healthRule = "health_rule"
@@ -198,7 +227,11 @@ public struct RingReport: Codable, Hashable, Sendable {
             ring: ring, now: now, heartbeatTimeout: options.heartbeatTimeout, stuckAfter: options.stuckAfter)
         let timeoutSeconds = health.heartbeatTimeoutSeconds
         let stuckAfterSeconds = health.stuckAfterSeconds
-        let ownership = RingOwnership(ring: ring)
+        let table = RingTokenTable(ring: ring)
+        let ownership = RingOwnership(ring: ring, table: table)
+        let effective = options.replication.map {
+            EffectiveOwnership(ring: ReplicationRing(ring: ring, table: table), settings: $0)
+        }
         let nowWholeSeconds = health.nowSeconds
         let timeoutText = UnixTime.age(Int64(timeoutSeconds.rounded(.up)))
 
@@ -216,6 +249,7 @@ public struct RingReport: Codable, Hashable, Sendable {
                     registered: instance.registeredTimestamp != 0 ? Self.date(instance.registeredTimestamp) : nil,
                     tokens: instance.tokens.count,
                     ownershipPercent: ownership.percent(at: index),
+                    effectiveOwnershipPercent: effective?.percent(at: index),
                     readOnly: instance.readOnly,
                     readOnlyUpdated: instance.readOnlyUpdatedTimestamp > 0
                         ? Self.date(instance.readOnlyUpdatedTimestamp) : nil,
@@ -238,6 +272,9 @@ public struct RingReport: Codable, Hashable, Sendable {
             zone.states[row.state, default: 0] += 1
             zone.tokens += row.tokens
             zone.ownershipPercent += row.ownershipPercent
+            if let effective, row.state != InstanceState.left.name {
+                zone.effectiveOwnershipPercent = EffectiveOwnership.percent(effective.zoneKeys[row.zone] ?? 0)
+            }
             zonesByName[row.zone] = zone
         }
 
@@ -362,6 +399,9 @@ public struct RingReport: Codable, Hashable, Sendable {
         self.instances = rows
         self.zones = zonesByName.values.sorted { $0.zone < $1.zone }
         self.warnings = warnings
+        self.replication = options.replication.map {
+            Replication(replicationFactor: $0.replicationFactor, zoneAwareness: $0.zoneAwareness, operation: "write")
+        }
     }
 
     /// Unix seconds as a `Date`.

@@ -56,6 +56,15 @@ struct Ring: AsyncParsableCommand {
 
             Ages are measured against now, or against --at for a file saved earlier.
 
+            Effective ownership: with --replication-factor N and/or --[no-]zone-awareness (or a --config.file \
+            whose block for the ring sets replication_factor or zone_awareness_enabled: \
+            ingester.lifecycler.ring or ingester.ring for "ring", store_gateway.sharding_ring, \
+            compactor.sharding_ring, distributor.ring), an EFFECTIVE column beside OWNERSHIP: the share of \
+            all 2^32 keys whose replica set holds the instance (zone: any instance of the zone), walking every \
+            token range as dskit's Write operation does (by state; heartbeats do not move keys). Cassandra's \
+            "Owns (effective)": with RF 3 the instances sum to about 300%. JSON: effective_ownership_percent \
+            per instance and zone, and "replication": {replication_factor, zone_awareness, operation}.
+
             Examples:
               ringctl ring -j pyroscope-memberlist.pyroscope.svc.cluster.local:7946
               ringctl ring -j 10.0.0.3:7946 --key collectors/ring --tokens -o json | \\
@@ -104,6 +113,8 @@ struct Ring: AsyncParsableCommand {
         "Judge ages at this time instead of now (RFC 3339 or Unix seconds), for old files.", valueName: "time"))
     var at: TimeArgument?
 
+    @OptionGroup var replication: ReplicationOptions
+
     @Flag(help: "Also list every token with its owner, sorted (JSON: token_list per instance).")
     var tokens = false
 
@@ -130,7 +141,11 @@ struct Ring: AsyncParsableCommand {
             guard let path = fromFile else {
                 let resolved = try cluster.resolved(seedHint: "or --from-file FILE for a saved ring value")
                 let peek = try await resolved.seeds.peek(resolved.peek)
-                var report = try ClusterRingsReport(KVSnapshot(peek), keys: key, now: now, options: options)
+                let file = resolved.configFile
+                var report = try ClusterRingsReport(KVSnapshot(peek), keys: key, now: now, options: options) { key in
+                    replication.given || ReplicationOptions.configured(key: key, file: file)
+                        ? replication.settings(forKey: key, file: file) : nil
+                }
                 for index in report.rings.indices { report.rings[index].suggestAt() }
                 switch output {
                 case .json: print(try JSONOutput.render(report))
@@ -150,8 +165,10 @@ struct Ring: AsyncParsableCommand {
                 }
                 return check && !report.checkPassed ? .unhealthy : .ok
             }
-            var report = try RingReport(
-                key: key.first ?? contents.json?.key ?? "ring", ring: contents.ring, now: now, options: options)
+            let ringKey = key.first ?? contents.json?.key ?? "ring"
+            var fileOptions = options
+            fileOptions.replication = replication.given ? replication.settings(forKey: ringKey, file: nil) : nil
+            var report = try RingReport(key: ringKey, ring: contents.ring, now: now, options: fileOptions)
             report.suggestAt()
             report.note(contents.json)
             switch output {

@@ -20,6 +20,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     static let events: [OutputFormat] = [.table, .json]
     /// What `resolve` prints.
     static let addresses: [OutputFormat] = [.table, .plain, .json]
+    /// What `lookup` and `quorum` print.
+    static let analyses: [OutputFormat] = [.table, .json]
     /// What `decode` prints.
     static let layers: [OutputFormat] = [.text, .json]
 

@@ -22,6 +22,8 @@ enum RingRendering {
     static func render(_ report: RingReport, wide: Bool, tokens: Bool) -> String {
         var headers = ["INSTANCE", "STATE", "ADDRESS", "ZONE", "HEARTBEAT", "REGISTERED", "TOKENS", "OWNERSHIP",
                        "READ-ONLY", "HEALTH"]
+        let effective = report.replication != nil
+        if effective { headers.insert("EFFECTIVE", at: 8) }
         if wide { headers.insert(contentsOf: ["HEARTBEAT-AT", "REGISTERED-AT"], at: 6) }
         var instances = Table(headers)
         for instance in report.instances {
@@ -31,19 +33,21 @@ enum RingRendering {
                 String(instance.tokens), percent(instance.ownershipPercent), instance.readOnly ? "yes" : "no",
                 instance.healthy ? "healthy" : "UNHEALTHY",
             ]
+            if effective { row.insert(instance.effectiveOwnershipPercent.map(percent) ?? "-", at: 8) }
             if wide {
                 row.insert(contentsOf: [time(instance.heartbeat), time(instance.registered)], at: 6)
             }
             instances.append(row)
         }
 
-        var zones = Table("ZONE", "INSTANCES", "HEALTHY", "STATES", "TOKENS", "OWNERSHIP")
+        var zones = Table(
+            ["ZONE", "INSTANCES", "HEALTHY", "STATES", "TOKENS", "OWNERSHIP"] + (effective ? ["EFFECTIVE"] : []))
         for zone in report.zones {
             let states = zone.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             zones.append([
                 zone.zone.isEmpty ? "-" : zone.zone, String(zone.instances), String(zone.healthy), states,
                 String(zone.tokens), percent(zone.ownershipPercent),
-            ])
+            ] + (effective ? [zone.effectiveOwnershipPercent.map(percent) ?? "-"] : []))
         }
 
         let healthy = report.instances.filter(\.healthy).count
@@ -52,6 +56,13 @@ enum RingRendering {
             "ring \"\(report.key)\" at \(ReportJSON.rfc3339(report.at)): \(Plural.count(report.instances.count, "instance")), "
                 + "\(healthy) healthy" + (stuck > 0 ? ", \(stuck) stuck" : "") + " "
                 + "(heartbeat timeout \(Age.format(seconds: Int64(report.heartbeatTimeoutSeconds))))",
+        ]
+        if let replication = report.replication {
+            lines.append(
+                "EFFECTIVE: share of keys whose write replica set holds it (replication factor "
+                    + "\(replication.replicationFactor), zone awareness \(replication.zoneAwareness ? "on" : "off"))")
+        }
+        lines += [
             "",
             instances.render(),
             "",
