@@ -323,8 +323,15 @@ public struct RingClientSettings: Hashable, Sendable {
                 guard let mapping = node?.mapping else { continue }
                 let block = components.joined(separator: ".")
                 let reader = BlockReader(path: path, prefix: block, mapping: mapping)
+                let replicationFactor = try reader.int("replication_factor")
+                if let replicationFactor, !(1...1000).contains(replicationFactor) {
+                    throw .configFile(
+                        path: path, key: "\(block).replication_factor", line: nil,
+                        reason: "is \(replicationFactor); a replication factor is 1 or more (dskit's default is 3), "
+                            + "and at most 1000")
+                }
                 let settings = RingClientSettings(
-                    replicationFactor: try reader.int("replication_factor"),
+                    replicationFactor: replicationFactor,
                     zoneAwarenessEnabled: try reader.bool("zone_awareness_enabled"),
                     heartbeatTimeout: try reader.string("heartbeat_timeout"),
                     block: block)

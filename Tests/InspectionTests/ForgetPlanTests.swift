@@ -47,6 +47,40 @@ struct ForgetPlanTests {
         #expect(candidate.reason.contains("15m0s ago, beyond the 60s heartbeat timeout"), "\(candidate.reason)")
     }
 
+    @Test("judged again on the join's fresher state: back to life is refused or dropped, already LEFT is dropped")
+    func revalidatedOnFresherState() throws {
+        let named = try ForgetPlan(Self.snapshot, request: ForgetRequest(ids: ["b", "d"]), now: Self.now)
+        #expect(named.candidates.map(\.instance.id) == ["b", "d"])
+        // Unchanged: the same plan.
+        let rings = try Dictionary(uniqueKeysWithValues: Self.snapshot.rings(keys: []).map { ($0.key, $0.ring) })
+        #expect(try named.revalidated(against: rings, now: Self.now).candidates.map(\.instance.id) == ["b", "d"])
+        // b restarted while the prompt waited: a fresh ACTIVE heartbeat is refused, nothing is sent.
+        var revived = rings
+        revived["collectors/ring"] = RingDescription(instances: [
+            Self.instance("a", age: 2), Self.instance("b", age: 1), Self.instance("c", age: 30, .left),
+            Self.instance("d", age: 120, .joining),
+        ])
+        #expect(throws: ForgetError.healthyActive(["collectors/ring/b"])) {
+            try named.revalidated(against: revived, now: Self.now)
+        }
+        var forced = named
+        forced.request.force = true
+        #expect(try forced.revalidated(against: revived, now: Self.now).candidates.first?.healthy == true)
+        // d was forgotten by somebody else meanwhile: dropped, listed as already LEFT.
+        var gone = rings
+        gone["collectors/ring"] = RingDescription(instances: [
+            Self.instance("a", age: 2), Self.instance("b", age: 900), Self.instance("d", age: 5, .left),
+        ])
+        let dropped = try named.revalidated(against: gone, now: Self.now)
+        #expect(dropped.candidates.map(\.instance.id) == ["b"])
+        #expect(dropped.alreadyLeft == ["collectors/ring/d"])
+        // --unhealthy: an instance that heartbeated again is simply no longer a candidate.
+        let unhealthy = try ForgetPlan(
+            Self.snapshot, request: ForgetRequest(unhealthy: true, keys: ["collectors/ring"]), now: Self.now)
+        #expect(unhealthy.candidates.map(\.instance.id) == ["b", "d"])
+        #expect(try unhealthy.revalidated(against: revived, now: Self.now).candidates.map(\.instance.id) == ["d"])
+    }
+
     @Test("a name is looked for in every ring key; --key narrows it")
     func everyKey() throws {
         let request = ForgetRequest(ids: ["a"], force: true)

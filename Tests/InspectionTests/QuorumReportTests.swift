@@ -29,6 +29,18 @@ struct QuorumReportTests {
         #expect(report.operations[0].down == nil && report.operations[0].leaving == nil)
     }
 
+    @Test("a ring without tokens (every instance LEFT or tokenless) is dskit's empty ring, never safe")
+    func emptyRing() {
+        let left = RingDescription(instances: Self.ring().instances.map {
+            var instance = $0
+            instance.state = .left
+            instance.tokens = []
+            return instance
+        })
+        #expect(throws: DskitKVError.self) { try Self.report(left, QuorumReport.Options()) }
+        #expect(throws: DskitKVError.self) { try Self.report(RingDescription(instances: []), QuorumReport.Options()) }
+    }
+
     @Test("two crashed instances: now already fails, and the verdict says so with dskit's error")
     func failingNow() throws {
         let report = try Self.report(Self.ring(stale: ["a", "d"]), QuorumReport.Options())

@@ -5,6 +5,16 @@ import Testing
 /// The ring client blocks of a service's YAML (replication_factor, zone_awareness_enabled, heartbeat_timeout).
 @Suite("RingClientSettings")
 struct RingClientSettingsTests {
+    @Test("a replication_factor of 0 or beyond 1000 is a configuration error naming the key", arguments: [0, -1, 1001, Int.max])
+    func replicationFactorOutOfRange(value: Int) {
+        let yaml = "ingester:\n  ring:\n    replication_factor: \(value)\n"
+        #expect {
+            try ClusterConfigFile(yaml: yaml, path: "mimir.yaml")
+        } throws: { error in
+            "\(error)".contains("ingester.ring.replication_factor")
+        }
+    }
+
     @Test("Pyroscope's ingester ring under ingester.lifecycler.ring, the store-gateway's under sharding_ring")
     func pyroscope() throws {
         let yaml = """

@@ -22,6 +22,7 @@ public struct EffectiveOwnership: Hashable, Sendable {
         let extends = ring.instances.map { operation.extends(on: $0.state) }
         var walker = ReplicaWalker(
             ring: ring, replicationFactor: settings.replicationFactor, zoneAware: settings.zoneAwareness)
+        walker.precomputeNearest()
         let (_, counts) = ring.keyRanges()
         var seenZone = [Int](repeating: -1, count: ring.zones.count)
         for position in counts.indices where counts[position] > 0 {

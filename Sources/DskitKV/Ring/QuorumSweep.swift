@@ -78,6 +78,7 @@ public enum QuorumSweep {
         let (firstKeys, counts) = ring.keyRanges()
         var walker = ReplicaWalker(
             ring: ring, replicationFactor: settings.replicationFactor, zoneAware: settings.zoneAwareness)
+        walker.precomputeNearest()
 
         for position in counts.indices where counts[position] > 0 {
             walker.walk(from: position, extends: extends)

@@ -145,6 +145,10 @@ public struct ReplicaWalker {
     public var traceSkips = false
     private var found: [Int]
     private var examined: [Int]
+    /// With `precomputeNearest()`: for every start position, the nearest holder of each zone in walk order,
+    /// `nearestWidth` of them per position (empty otherwise).
+    private var nearest: [Int32] = []
+    private var nearestWidth = 0
 
     /// A walker over `ring`.
     public init(ring: ReplicationRing, replicationFactor: Int, zoneAware: Bool) {
@@ -156,6 +160,53 @@ public struct ReplicaWalker {
         chosen.reserveCapacity(max(8, replicationFactor * 2))
     }
 
+    /// Prepares every start position's zone-aware answer at once, for a sweep over all ranges (quorum, effective
+    /// ownership): in O(tokens × zones) instead of a walk per range.
+    ///
+    /// The zone-aware walk with one replica per zone chooses, from its start, the first holder of each zone it
+    /// meets, nearest first, until it has min(RF, members, zones with tokens) of them. An instance whose state
+    /// extends the set changes that only if it is one of those first holders (any later one is met after its zone
+    /// already has its replica, or never), so `walk` uses the prepared answer when none of its holders extends and
+    /// walks otherwise. Not prepared (every walk walks) without zone awareness, with members of zone "" (dskit
+    /// counts no replica there), or with more than 64 zones.
+    public mutating func precomputeNearest() {
+        nearest = []
+        nearestWidth = 0
+        let n = ring.tokens.count
+        let zonesWithTokens = ring.positionsByZone.filter { !$0.isEmpty }.count
+        let width = min(replicationFactor, ring.memberCount, zonesWithTokens)
+        guard zoneAware, ring.unnamedZone == nil, n > 0, width > 0, ring.zones.count <= 64 else { return }
+        var table = [Int32](repeating: 0, count: n * width)
+        // Backwards over two turns of the circle: `order` holds the zones met so far, nearest first, and
+        // `next[z]` where zone z is next met; from the second turn on, every zone with a token is in it.
+        var next = [Int](repeating: 0, count: ring.zones.count)
+        var order: [Int] = []
+        order.reserveCapacity(ring.zones.count)
+        ring.holders.withUnsafeBufferPointer { holders in
+            ring.zoneOfInstance.withUnsafeBufferPointer { zoneOf in
+                table.withUnsafeMutableBufferPointer { table in
+                    var index = 2 * n - 1
+                    while index >= 0 {
+                        let position = index >= n ? index - n : index
+                        let zone = Int(zoneOf[Int(holders[position])])
+                        next[zone] = position
+                        if order.first != zone {
+                            if let at = order.firstIndex(of: zone) { order.remove(at: at) }
+                            order.insert(zone, at: 0)
+                        }
+                        if index < n {
+                            let base = index * width
+                            for slot in 0..<width { table[base + slot] = holders[next[order[slot]]] }
+                        }
+                        index -= 1
+                    }
+                }
+            }
+        }
+        nearest = table
+        nearestWidth = width
+    }
+
     /// Walks from token position `start`; `extends[i]` says whether instance i's state extends the set for the
     /// operation (`RingOperation.extends(on:)`). The result is in `chosen`.
     public mutating func walk(from start: Int, extends: [Bool]) {
@@ -163,6 +214,18 @@ public struct ReplicaWalker {
         skippedForZone.removeAll(keepingCapacity: true)
         let n = ring.tokens.count
         guard n > 0 else { return }
+        if nearestWidth > 0, !traceSkips, start < n {
+            let base = start * nearestWidth
+            var prepared = true
+            for slot in 0..<nearestWidth where extends[Int(nearest[base + slot])] {
+                prepared = false
+                break
+            }
+            if prepared {
+                for slot in 0..<nearestWidth { chosen.append(nearest[base + slot]) }
+                return
+            }
+        }
         if zoneAware {
             for zone in found.indices {
                 found[zone] = 0

@@ -134,6 +134,42 @@ public struct ForgetPlan: Hashable, Sendable {
 
     /// The tombstones of every key at `now`, from the rings in `snapshot` (the freshest state: a heartbeat since
     /// the plan moves the timestamp on), falling back to the plan's copy of an instance the snapshot lacks.
+    /// The plan judged again on fresher rings (the transient join's state, which may be minutes newer than the
+    /// peek when a prompt waited): a candidate now LEFT is dropped (already forgotten), one that heartbeated again
+    /// is dropped under `--unhealthy` and refused as healthy ACTIVE otherwise (unless `--force`), before anything
+    /// is sent. Candidates whose key or instance the fresh rings lack are kept as planned.
+    public func revalidated(against rings: [String: RingDescription], now: Date) throws -> ForgetPlan {
+        var plan = self
+        var kept: [ForgetCandidate] = []
+        var refused: [String] = []
+        let nowSeconds = now.timeIntervalSince1970
+        let olderThan = (request.olderThan ?? request.heartbeatTimeout).inSeconds
+        for candidate in candidates {
+            guard let fresh = rings[candidate.key]?[candidate.instance.id] else {
+                kept.append(candidate)
+                continue
+            }
+            if fresh.state == .left {
+                plan.alreadyLeft.append("\(candidate.key)/\(candidate.instance.id)")
+                continue
+            }
+            let healthy = fresh.isHeartbeatHealthy(now: nowSeconds, timeoutSeconds: request.heartbeatTimeout.inSeconds)
+            if request.unhealthy && nowSeconds - Double(fresh.heartbeatTimestamp) <= olderThan { continue }
+            if healthy && fresh.state == .active && !request.force {
+                refused.append("\(candidate.key)/\(candidate.instance.id)")
+                continue
+            }
+            var updated = candidate
+            updated.instance = fresh
+            updated.healthy = healthy
+            kept.append(updated)
+        }
+        if !refused.isEmpty { throw ForgetError.healthyActive(refused) }
+        plan.candidates = kept
+        plan.alreadyLeft.sort()
+        return plan
+    }
+
     public func tombstones(from rings: [String: RingDescription], now: Date) -> [ForgetTombstone] {
         keys.map { key in
             let instances = candidates(of: key).map { candidate in

@@ -66,7 +66,8 @@ public enum Forgetting {
             try await session.join([plan.seed])
             let rings = await session.withDelegate { Self.rings(in: $0.store) }
             let now = Date()
-            let tombstones = plan.tombstones(from: rings, now: now)
+            // Judged again on the join's state: a prompt may have waited minutes since the peek.
+            let tombstones = try plan.revalidated(against: rings, now: now).tombstones(from: rings, now: now)
             for tombstone in tombstones {
                 _ = await session.withDelegate { $0.publish(tombstone.pair, now: .now) }
             }

@@ -182,6 +182,10 @@ public struct QuorumReport: Codable, Hashable, Sendable {
         let timeout = options.heartbeatTimeout.inSeconds
         guard options.heartbeatTimeout > .zero else { throw .invalidHeartbeatTimeout(seconds: timeout) }
         let view = ReplicationRing(ring: ring)
+        // dskit answers every operation on a ring without tokens with "empty ring": nothing is safe there.
+        guard !view.tokens.isEmpty else {
+            throw .empty(what: "ring \"\(key)\" (no instance holds a token: \(ReplicationStrategy.emptyRingError))")
+        }
         let ids = ring.instances.map(\.id)
         let named = Set(options.down)
         let zones = Set(options.downZones)

@@ -104,6 +104,32 @@ struct ReplicaWalkPropertyTests {
         return RingDescription(instances: instances)
     }
 
+    @Test("the prepared all-ranges answer (precomputeNearest) equals dskit's literal walk at every range start")
+    func preparedNearestEqualsReference() {
+        var random = SplitMix64(seed: 20_261_203)
+        var prepared = 0
+        for _ in 0..<400 {
+            let ring = Self.randomRing(&random)
+            let view = ReplicationRing(ring: ring)
+            let rf = 1 + Int(random.next() % 5)
+            let operation = RingOperation.all[Int(random.next() % 4)]
+            let extends = ring.instances.map { operation.extends(on: $0.state) }
+            var walker = ReplicaWalker(ring: view, replicationFactor: rf, zoneAware: true)
+            walker.precomputeNearest()
+            let (first, counts) = view.keyRanges()
+            for position in first.indices where counts[position] > 0 {
+                walker.walk(from: position, extends: extends)
+                let expected = ReferenceWalk.chosen(
+                    ring, key: first[position], rf: rf, zoneAware: true, operation: operation)
+                #expect(
+                    walker.chosen.map { ring.instances[Int($0)].id } == expected,
+                    "start \(position) rf \(rf) \(operation) ring \(ring.instances)")
+            }
+            if !view.tokens.isEmpty && !view.zones.contains("") { prepared += 1 }
+        }
+        #expect(prepared > 100)  // rings the prepared answer applies to (no zone "")
+    }
+
     @Test("400 seeded random rings × every range start and random keys, every operation, RF 1...5, zones on and off")
     func randomRings() {
         var random = SplitMix64(seed: 20_261_202)
