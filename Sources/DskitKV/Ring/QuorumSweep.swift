@@ -60,10 +60,11 @@ public struct QuorumAttribution: Hashable, Sendable {
 public enum QuorumSweep {
     /// `healthy[k][i]`: instance i is healthy for the operation under assignment k (state and heartbeat);
     /// `extends[i]`: its state extends the set. With `attribute`, also what each instance or zone alone would fail,
-    /// against assignment 0.
+    /// against assignment 0. `walker`: one already prepared for `ring` and `settings` (`precomputeNearest`), so
+    /// several sweeps of one ring share its table; nil prepares one.
     public static func run(
         ring: ReplicationRing, settings: ReplicationSettings, extends: [Bool], healthy: [[Bool]],
-        attribute: Bool = false, maxSpans: Int = 20
+        attribute: Bool = false, maxSpans: Int = 20, walker prepared: ReplicaWalker? = nil
     ) -> (outcomes: [QuorumOutcome], attribution: QuorumAttribution?) {
         var outcomes = [QuorumOutcome](repeating: QuorumOutcome(), count: healthy.count)
         var involved = [[Bool]](repeating: [Bool](repeating: false, count: ring.instances.count), count: healthy.count)
@@ -76,9 +77,14 @@ public enum QuorumSweep {
         var zoneHealthy = [Int](repeating: 0, count: ring.zones.count)
         let addresses = ring.instances.map(\.address)
         let (firstKeys, counts) = ring.keyRanges()
-        var walker = ReplicaWalker(
-            ring: ring, replicationFactor: settings.replicationFactor, zoneAware: settings.zoneAwareness)
-        walker.precomputeNearest()
+        var walker: ReplicaWalker
+        if let prepared {
+            walker = prepared
+        } else {
+            walker = ReplicaWalker(
+                ring: ring, replicationFactor: settings.replicationFactor, zoneAware: settings.zoneAwareness)
+            walker.precomputeNearest()
+        }
 
         for position in counts.indices where counts[position] > 0 {
             walker.walk(from: position, extends: extends)

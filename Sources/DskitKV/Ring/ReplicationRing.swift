@@ -177,28 +177,39 @@ public struct ReplicaWalker {
         let width = min(replicationFactor, ring.memberCount, zonesWithTokens)
         guard zoneAware, ring.unnamedZone == nil, n > 0, width > 0, ring.zones.count <= 64 else { return }
         var table = [Int32](repeating: 0, count: n * width)
-        // Backwards over two turns of the circle: `order` holds the zones met so far, nearest first, and
+        // Backwards over two turns of the circle: `order[0..<known]` holds the zones met so far, nearest first, and
         // `next[z]` where zone z is next met; from the second turn on, every zone with a token is in it.
         var next = [Int](repeating: 0, count: ring.zones.count)
-        var order: [Int] = []
-        order.reserveCapacity(ring.zones.count)
+        var order = [Int](repeating: 0, count: ring.zones.count)
+        var known = 0
         ring.holders.withUnsafeBufferPointer { holders in
             ring.zoneOfInstance.withUnsafeBufferPointer { zoneOf in
                 table.withUnsafeMutableBufferPointer { table in
-                    var index = 2 * n - 1
-                    while index >= 0 {
-                        let position = index >= n ? index - n : index
-                        let zone = Int(zoneOf[Int(holders[position])])
-                        next[zone] = position
-                        if order.first != zone {
-                            if let at = order.firstIndex(of: zone) { order.remove(at: at) }
-                            order.insert(zone, at: 0)
+                    next.withUnsafeMutableBufferPointer { next in
+                        order.withUnsafeMutableBufferPointer { order in
+                            var index = 2 * n - 1
+                            while index >= 0 {
+                                let position = index >= n ? index - n : index
+                                let zone = Int(zoneOf[Int(holders[position])])
+                                next[zone] = position
+                                if known == 0 || order[0] != zone {
+                                    // Move the zone to the front (a new one joins the list).
+                                    var at = 0
+                                    while at < known && order[at] != zone { at += 1 }
+                                    if at == known { known += 1 }
+                                    while at > 0 {
+                                        order[at] = order[at - 1]
+                                        at -= 1
+                                    }
+                                    order[0] = zone
+                                }
+                                if index < n {
+                                    let base = index * width
+                                    for slot in 0..<width { table[base + slot] = holders[next[order[slot]]] }
+                                }
+                                index -= 1
+                            }
                         }
-                        if index < n {
-                            let base = index * width
-                            for slot in 0..<width { table[base + slot] = holders[next[order[slot]]] }
-                        }
-                        index -= 1
                     }
                 }
             }

@@ -196,6 +196,10 @@ public struct QuorumReport: Codable, Hashable, Sendable {
         let states = ring.instances.map(\.state)
         let subject = Self.subject(down: options.down, zones: options.downZones)
 
+        // One prepared walker for every sweep below: the walk's table depends on the ring and settings only.
+        var walker = ReplicaWalker(
+            ring: view, replicationFactor: options.settings.replicationFactor, zoneAware: options.settings.zoneAwareness)
+        walker.precomputeNearest()
         operations = options.operations.map { operation in
             let inputs = ReplicaInputs(operation: operation, states: states, heartbeatHealthy: heartbeat)
             var downHealthy = inputs.healthy
@@ -203,7 +207,7 @@ public struct QuorumReport: Codable, Hashable, Sendable {
             let assignments = downIndices.isEmpty ? [inputs.healthy] : [inputs.healthy, downHealthy]
             let (outcomes, attribution) = QuorumSweep.run(
                 ring: view, settings: options.settings, extends: inputs.extends, healthy: assignments,
-                attribute: options.rollout, maxSpans: options.maxSpans)
+                attribute: options.rollout, maxSpans: options.maxSpans, walker: walker)
             let now = Outcome(outcomes[0], ids: ids)
             let down = outcomes.count > 1 ? Outcome(outcomes[1], ids: ids) : nil
 
@@ -220,7 +224,7 @@ public struct QuorumReport: Codable, Hashable, Sendable {
                     operation: operation, states: leavingStates, heartbeatHealthy: leavingHeartbeat)
                 let swept = QuorumSweep.run(
                     ring: view, settings: options.settings, extends: leavingInputs.extends,
-                    healthy: [leavingInputs.healthy], maxSpans: options.maxSpans)
+                    healthy: [leavingInputs.healthy], maxSpans: options.maxSpans, walker: walker)
                 leaving = Outcome(swept.outcomes[0], ids: ids)
             }
             let rollout = attribution.map { Self.rollout($0, now: now, view: view, ids: ids) }
