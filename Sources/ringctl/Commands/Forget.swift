@@ -140,7 +140,13 @@ struct Forget: AsyncParsableCommand {
                 print(output == .json ? try JSONOutput.render(planned) : ForgetRendering.plan(planned))
                 return .ok
             }
-            if output != .json { print(ForgetRendering.plan(ForgetReport(plan: plan, dryRun: false))) }
+            let shown = ForgetRendering.plan(ForgetReport(plan: plan, dryRun: false))
+            if output != .json {
+                print(shown)
+            } else if !yes && isatty(STDIN_FILENO) == 1 {
+                // JSON goes to stdout at the end; whoever is asked must still see what they are asked about.
+                Terminal.printError(shown)
+            }
             if !yes { try confirm(plan) }
             let report = try await Forgetting.run(
                 plan, network: network, members: peek.nodes, peek: resolved.peek, localHost: peek.localHost,
