@@ -91,7 +91,7 @@ public struct ForgetPlan: Hashable, Sendable {
                 let reason: String
                 if request.unhealthy {
                     guard instance.state != .left,
-                        nowSeconds - Double(instance.heartbeatTimestamp) > olderThan.inSeconds
+                        Self.heartbeat(of: instance, isOlderThan: olderThan.inSeconds, now: nowSeconds)
                     else { continue }
                     reason = "\(instance.state.name), \(since): older than \(MemberlistError.format(olderThan))"
                 } else {
@@ -154,7 +154,7 @@ public struct ForgetPlan: Hashable, Sendable {
                 continue
             }
             let healthy = fresh.isHeartbeatHealthy(now: nowSeconds, timeoutSeconds: request.heartbeatTimeout.inSeconds)
-            if request.unhealthy && nowSeconds - Double(fresh.heartbeatTimestamp) <= olderThan { continue }
+            if request.unhealthy && !Self.heartbeat(of: fresh, isOlderThan: olderThan, now: nowSeconds) { continue }
             if healthy && fresh.state == .active && !request.force {
                 refused.append("\(candidate.key)/\(candidate.instance.id)")
                 continue
@@ -168,6 +168,11 @@ public struct ForgetPlan: Hashable, Sendable {
         plan.candidates = kept
         plan.alreadyLeft.sort()
         return plan
+    }
+
+    /// `--unhealthy`'s rule, for the plan and for its second judgement: the last heartbeat strictly older.
+    private static func heartbeat(of instance: InstanceDescription, isOlderThan seconds: Double, now: Double) -> Bool {
+        now - Double(instance.heartbeatTimestamp) > seconds
     }
 
     public func tombstones(from rings: [String: RingDescription], now: Date) -> [ForgetTombstone] {

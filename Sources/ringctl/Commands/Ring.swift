@@ -204,14 +204,20 @@ enum RingFile {
 
     /// A ring (not a partition ring, which has no heartbeats), for `lag`.
     static func decode(_ bytes: [UInt8], path: String) throws -> RingDescription {
+        try readInstanceRing(bytes, path: path, lacking: "heartbeats").ring
+    }
+
+    /// An instance ring's contents; a partition ring is refused, naming what it has not (`lacking`) for the
+    /// command that asked.
+    static func readInstanceRing(_ bytes: [UInt8], path: String, lacking: String) throws -> Contents {
         let contents = try read(bytes, path: path)
         if contents.partitionRing != nil {
             throw RingFileError(
                 path: path, size: bytes.count,
-                reason: "is a dskit partition ring value (partitionRingDesc), which has no heartbeats:"
+                reason: "is a dskit partition ring value (partitionRingDesc), which has no \(lacking):"
                     + " ringctl ring --from-file shows it")
         }
-        return contents.ring
+        return contents
     }
 
     static func read(_ bytes: [UInt8], path: String) throws -> Contents {

@@ -49,14 +49,8 @@ struct RingSource {
     /// Reads the ring; `key` is the `--key` given, if any.
     static func load(cluster: ClusterOptions, fromFile: String?, key: String?) async throws -> RingSource {
         if let path = fromFile {
-            let bytes = try InputFile.read(path)
-            let contents = try RingFile.read(bytes, path: path)
-            if contents.partitionRing != nil {
-                throw RingFileError(
-                    path: path, size: bytes.count,
-                    reason: "is a dskit partition ring value (partitionRingDesc), which has no replica sets to walk:"
-                        + " ringctl ring --from-file shows it")
-            }
+            let contents = try RingFile.readInstanceRing(
+                try InputFile.read(path), path: path, lacking: "replica sets to walk")
             return RingSource(key: key ?? contents.json?.key ?? "ring", ring: contents.ring, configFile: nil)
         }
         let resolved = try cluster.resolved(seedHint: "or --from-file FILE for a saved ring value")
